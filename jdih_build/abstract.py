@@ -1,0 +1,59 @@
+"""The abstract: Markdown in the product file, split into the standard's ABSTRAK / CATATAN sections,
+converted with Python-Markdown and then sanitised with nh3 (Markdown passes raw HTML through)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+SECTION = re.compile(r"^\s*(ABSTRAK|CATATAN)\s*:\s*(.*)$", re.IGNORECASE)
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "code", "pre",
+                "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}}
+
+
+@dataclass(frozen=True)
+class Abstract:
+    intro_html: str      # text before any section heading
+    abstrak_html: str
+    catatan_html: str
+    plain_text: str      # for feeds and search
+
+    @property
+    def empty(self) -> bool:
+        return not (self.intro_html or self.abstrak_html or self.catatan_html)
+
+
+def to_safe_html(source: str) -> str:
+    if not source.strip():
+        return ""
+    converted = markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html")
+    # Headings inside an abstract start at h3: the page has its own h1 and h2.
+    converted = re.sub(r"<(/?)h[12]>", r"<\1h3>", converted)
+    return nh3.clean(converted, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
+
+
+def plain(html_text: str) -> str:
+    text = nh3.clean(html_text, tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def parse_abstract(source: str) -> Abstract:
+    sections: dict[str, list[str]] = {"intro": [], "abstrak": [], "catatan": []}
+    current = "intro"
+    for line in source.splitlines():
+        match = SECTION.match(line)
+        if match:
+            current = match.group(1).lower()
+            if match.group(2).strip():
+                sections[current] += [match.group(2), ""]  # a list may follow without a blank line
+            continue
+        sections[current].append(line)
+    parts = {name: to_safe_html("\n".join(lines)) for name, lines in sections.items()}
+    text = " ".join(plain(parts[name]) for name in ("intro", "abstrak", "catatan") if parts[name])
+    return Abstract(parts["intro"], parts["abstrak"], parts["catatan"], text)

@@ -1,0 +1,99 @@
+"""The build pipeline, one way: load -> validate -> gate -> render -> write.
+
+`build()` returns a report and raises nothing for bad input: problems are data. Only when every
+stage succeeded does the new site replace the old one (writer.swap_in).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from . import feeds
+from .catalogue import Catalogue, build_catalogue, contradictions
+from .gate import GateResult, evaluate
+from .model import Attachment, Site
+from .pdf_info import PdfInfo, inspect_pdf
+from .problems import Problem
+from .render import Output, Renderer, TemplateProblem, all_outputs, make_environment
+from .site import load_site
+from .writer import OutputError, check_destination, discard, new_staging, swap_in, write_tree
+
+
+@dataclass
+class BuildReport:
+    problems: list[Problem] = field(default_factory=list)   # invalid input: nothing was written
+    gate: GateResult | None = None
+    warnings: list[str] = field(default_factory=list)
+    files_written: int = 0
+    out: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def site_outputs(site: Site, catalogue: Catalogue, source_date_epoch: str | None) -> list[Output]:
+    env = make_environment(site.templates_dir)
+    renderer = Renderer(env, site.config, catalogue, site.sop)
+    outputs = list(all_outputs(renderer))
+    extra_pages = [o.path.removesuffix("index.html") for o in outputs if o.path in ("cari/index.html", "statistik/index.html")]
+    outputs += [
+        Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config)),
+        Output("api/produk.json", feeds.api_catalogue(catalogue, site.config)),
+        Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch)),
+        Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages)),
+        Output("robots.txt", feeds.robots(site.config)),
+    ]
+    assets = site.templates_dir / "assets"
+    if assets.is_dir():
+        for path in sorted(assets.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), source=path))
+    return outputs
+
+
+def inspect_attachment(attachment: Attachment) -> PdfInfo:
+    return inspect_pdf(attachment.path)
+
+
+def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
+          inspect: Callable[[Attachment], PdfInfo] = inspect_attachment) -> BuildReport:
+    report = BuildReport(out=out)
+    site, problems = load_site(root, base_url)
+    if site is None:
+        report.problems = problems.sorted()
+        return report
+    try:
+        check_destination(out, site.root)
+    except OutputError as exc:
+        report.problems = [Problem(str(out), None, str(exc), "pass another --out")]
+        return report
+
+    report.gate = evaluate(site, now)
+    catalogue = build_catalogue(report.gate, inspect)
+    report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
+    for entry in catalogue.entries:
+        for file in entry.files:
+            if file.info.error:
+                report.warnings.append(f"{problems.rel(file.attachment.path)}: cannot read the PDF ({file.info.error}); "
+                                       "it is published without page count or search text")
+
+    staging = new_staging(out)
+    try:
+        outputs = site_outputs(site, catalogue, os.environ.get("SOURCE_DATE_EPOCH"))
+        report.files_written = write_tree(staging, outputs)
+        swap_in(staging, out)
+    except TemplateProblem as exc:
+        discard(staging)
+        report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]
+    except (OutputError, OSError) as exc:
+        discard(staging)
+        report.problems = [Problem(str(out), None, f"cannot write the site: {exc}", "check the output folder and disk space")]
+    except BaseException:
+        discard(staging)
+        raise
+    return report

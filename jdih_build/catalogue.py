@@ -1,0 +1,161 @@
+"""The published catalogue: the products the gate let through, with everything derived from them
+(inverse relations, browse groups, dates). Pure; withheld products are simply absent here, so
+nothing downstream can leak them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from .abstract import Abstract, parse_abstract
+from .formatting import slugify
+from .gate import GateResult, Verdict
+from .model import RELATION_INVERSE, Attachment, Product
+from .pdf_info import PdfInfo
+
+TIPE_LABEL = {"peraturan": "Peraturan", "monografi": "Monografi Hukum", "artikel": "Artikel Hukum",
+              "putusan": "Putusan"}
+RELATION_LABEL = {"mencabut": "Mencabut", "mengubah": "Mengubah", "melaksanakan": "Melaksanakan",
+                  "dicabut": "Dicabut dengan", "diubah": "Diubah dengan", "dilaksanakan": "Dilaksanakan dengan"}
+FACETS = ("jenis", "tahun", "status", "subjek", "bidang-hukum")
+FACET_LABEL = {"jenis": "Jenis", "tahun": "Tahun", "status": "Status", "subjek": "Subjek", "bidang-hukum": "Bidang Hukum"}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    attachment: Attachment
+    info: PdfInfo
+
+
+@dataclass(frozen=True)
+class RelationLink:
+    kind: str                 # mencabut ... or the derived dicabut ...
+    label: str
+    target: Product
+    catatan: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    product: Product
+    verdict: Verdict
+    abstract: Abstract
+    relations: tuple[RelationLink, ...]
+    files: tuple[FileEntry, ...]
+    last_updated: datetime    # the last required sign-off: when the product became publishable
+
+    @property
+    def id(self) -> str:
+        return self.product.id
+
+    @property
+    def url(self) -> str:
+        return f"produk/{self.product.id}/"
+
+    @property
+    def jenis_label(self) -> str:
+        return self.product.jenis or TIPE_LABEL[self.product.tipe_dokumen]
+
+    @property
+    def main_date(self) -> date | None:
+        p = self.product
+        return p.tanggal_penetapan or p.extra_fields.get("tanggal_dibacakan") or p.tanggal_pengundangan
+
+    def facet_values(self, facet: str) -> list[str]:
+        p = self.product
+        if facet == "jenis":
+            return [self.jenis_label]
+        if facet == "tahun":
+            return [str(p.tahun)]
+        if facet == "status":
+            return [p.status] if p.status else []
+        if facet == "subjek":
+            return list(p.subjek)
+        if facet == "bidang-hukum":
+            return [p.bidang_hukum] if p.bidang_hukum else []
+        raise KeyError(facet)
+
+
+@dataclass(frozen=True)
+class Group:
+    facet: str
+    slug: str
+    label: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    entries: tuple[Entry, ...]                 # newest first
+    groups: dict[str, tuple[Group, ...]]       # facet -> groups, sorted for display
+
+    def entry(self, product_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == product_id), None)
+
+
+def newest_first(entry: Entry) -> tuple:
+    day = entry.main_date or date(entry.product.tahun, 1, 1)
+    return (-day.toordinal(), -entry.product.tahun, entry.product.id)
+
+
+def inverse_index(published: dict[str, Product]) -> dict[str, list[RelationLink]]:
+    """target id -> the derived links (dicabut, diubah, dilaksanakan) pointing back at their sources."""
+    index: dict[str, list[RelationLink]] = {}
+    for source in published.values():
+        for r in source.relasi:
+            if r.target in published:
+                inverse = RELATION_INVERSE[r.jenis]
+                index.setdefault(r.target, []).append(RelationLink(inverse, RELATION_LABEL[inverse], source, r.catatan))
+    return index
+
+
+def relation_links(product: Product, published: dict[str, Product],
+                   inverse: dict[str, list[RelationLink]]) -> tuple[RelationLink, ...]:
+    """Both directions; a relation to or from a withheld product is left out (it must leave no trace)."""
+    links = [RelationLink(r.jenis, RELATION_LABEL[r.jenis], published[r.target], r.catatan)
+             for r in product.relasi if r.target in published]
+    links += inverse.get(product.id, [])
+    return tuple(sorted(links, key=lambda link: (list(RELATION_LABEL).index(link.kind), link.target.id)))
+
+
+def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo]) -> Catalogue:
+    verdicts = [v for v in gate.verdicts if v.published]
+    published = {v.product.id: v.product for v in verdicts}
+    inverse = inverse_index(published)
+    entries = []
+    for verdict in verdicts:
+        product = verdict.product
+        entries.append(Entry(
+            product=product,
+            verdict=verdict,
+            abstract=parse_abstract(product.abstrak),
+            relations=relation_links(product, published, inverse),
+            files=tuple(FileEntry(a, inspect(a)) for a in product.berkas),
+            last_updated=max(s.record.waktu for s in verdict.steps if s.record is not None),
+        ))
+    entries.sort(key=newest_first)
+    groups: dict[str, tuple[Group, ...]] = {}
+    for facet in FACETS:
+        buckets: dict[str, tuple[str, list[Entry]]] = {}
+        for entry in entries:
+            for value in entry.facet_values(facet):
+                slug = slugify(value)
+                label, members = buckets.setdefault(slug, (value, []))
+                if entry not in members:
+                    members.append(entry)
+        ordered = sorted(buckets.items(), key=lambda kv: (-int(kv[0]) if facet == "tahun" else 0, kv[1][0].casefold()))
+        groups[facet] = tuple(Group(facet, slug, label, tuple(members)) for slug, (label, members) in ordered)
+    return Catalogue(tuple(entries), groups)
+
+
+def contradictions(products: tuple[Product, ...]) -> list[tuple[Product, str]]:
+    """Data that contradicts itself, for warnings: e.g. revoked by another product but still Berlaku."""
+    by_id = {p.id: p for p in products}
+    found = []
+    for product in products:
+        for r in product.relasi:
+            target = by_id.get(r.target)
+            if r.jenis == "mencabut" and target is not None and target.status == "Berlaku":
+                found.append((target, f"is revoked by {product.id} (mencabut) but its status is still Berlaku"))
+    return found

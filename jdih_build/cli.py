@@ -1,0 +1,99 @@
+"""The `jdih` command line (CONTRACT 6). Exit codes: 0 success, 1 invalid input or refusal, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .build import build
+from .gate import evaluate
+from .reporting import gate_lines, problem_lines, summary
+from .site import load_site
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def now() -> datetime:
+    """The gate's clock: the real time. SOURCE_DATE_EPOCH never moves it (CONTRACT 7)."""
+    return datetime.now(timezone.utc)
+
+
+def _err(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    out = Path(args.out) if args.out else site / "output"
+    report = build(site, out, now(), base_url=args.base_url)
+    if not report.ok:
+        _err(problem_lines(report.problems))
+        _err([f"build failed: {len(report.problems)} problem(s); {out} was left as it was"])
+        return EXIT_INVALID
+    assert report.gate is not None
+    _err(gate_lines(report.gate, site.resolve()))
+    _err([f"warning: {w}" for w in report.warnings])
+    print(f"built {out}: {summary(report.gate)}, {report.files_written} files")
+    if args.strict and (report.gate.withheld or report.gate.notices):
+        _err(["--strict: failing because products are withheld or sign-offs name unknown things"])
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    root = Path(args.site).resolve()
+    site, problems = load_site(root)
+    if site is None:
+        _err(problem_lines(problems.sorted()))
+        _err([f"check failed: {len(problems.sorted())} problem(s)"])
+        return EXIT_INVALID
+    gate = evaluate(site, now())
+    _err(gate_lines(gate, root))
+    print(f"check: input is valid; {summary(gate)}")
+    return EXIT_INVALID if gate.notices else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="jdih",
+        description="Build a JDIH catalogue site from content/ and approvals/, publishing only what every SOP step signed off.",
+    )
+    top.add_argument("--version", action="version", version=f"jdih-build {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def site_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--site", default=".", metavar="DIR", help="the site repository (default: the current folder)")
+
+    p = commands.add_parser("build", help="build the public site into output/",
+                            description="Validate everything, gate every product against the SOP, and write the public "
+                                        "site. Withheld products are reported on stderr and leave no trace in the output.")
+    site_option(p)
+    p.add_argument("--out", metavar="DIR", help="where to write the site (default: SITE/output)")
+    p.add_argument("--base-url", metavar="URL", help="absolute URL the site is served from (overrides [tool.jdih] base_url and JDIH_BASE_URL)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any product is withheld")
+    p.set_defaults(run=cmd_build)
+
+    p = commands.add_parser("check", help="validate content, policy, roster and sign-offs; write nothing",
+                            description="Validate everything the build reads and show what the gate would withhold. "
+                                        "Exit 1 on invalid input or on sign-offs that name an unknown product, step or person.")
+    site_option(p)
+    p.set_defaults(run=cmd_check)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Site settings from `[tool.jdih]` in the site's pyproject.toml (CONTRACT 1)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .model import SiteConfig
+from .problems import Problems
+
+KEYS = ("judul_situs", "base_url", "instansi", "tempat", "alamat", "telepon", "bahasa")
+REQUIRED = ("judul_situs", "base_url")  # instansi/tempat only supply defaults
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(f"{key}") and "=" in line and line.split("=", 1)[0].strip() == key:
+            return number
+    return None
+
+
+def normalise_base_url(url: str) -> str | None:
+    """An absolute http(s) URL ending in '/', or None when it is not one."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    return url.strip() if url.strip().endswith("/") else url.strip() + "/"
+
+
+def load_config(root: Path, problems: Problems, base_url_override: str | None = None) -> SiteConfig | None:
+    path = root / "pyproject.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        problems.add(path, None, "no pyproject.toml in the site folder",
+                     "run jdih in the site's folder, or pass --site DIR")
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        problems.add(path, None, f"cannot read pyproject.toml: {exc}", "fix the TOML syntax")
+        return None
+    section = data.get("tool", {}).get("jdih")
+    if not isinstance(section, dict):
+        problems.add(path, None, "no [tool.jdih] section", "add [tool.jdih] with judul_situs, base_url, instansi, tempat")
+        return None
+    before = len(problems)
+    for key in section:
+        if key not in KEYS:
+            problems.add(path, _line_of(text, key), f"unknown key '{key}' in [tool.jdih]",
+                         f"remove it; allowed keys: {', '.join(KEYS)}")
+    values: dict[str, str] = {}
+    for key in KEYS:
+        value = section.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.add(path, _line_of(text, key), f"[tool.jdih] {key} must be non-empty text", f'write {key} = "..."')
+            continue
+        values[key] = value.strip()
+
+    override = base_url_override or os.environ.get("JDIH_BASE_URL") or None
+    if override:
+        values["base_url"] = override
+    if "base_url" in values:
+        normalised = normalise_base_url(values["base_url"])
+        if normalised is None:
+            origin = "--base-url / JDIH_BASE_URL" if override else "[tool.jdih] base_url"
+            problems.add(path, None if override else _line_of(text, "base_url"),
+                         f"{origin} '{values['base_url']}' is not an absolute http(s) URL",
+                         "write e.g. https://jdih.example.go.id/")
+            values.pop("base_url")
+        else:
+            values["base_url"] = normalised
+    for key in REQUIRED:
+        if key not in values and not any(key in p.message for p in problems.items[before:]):
+            problems.add(path, None, f"[tool.jdih] lacks '{key}'", f'add {key} = "..." under [tool.jdih]')
+    if len(problems) > before:
+        return None
+    return SiteConfig(
+        judul_situs=values["judul_situs"],
+        base_url=values["base_url"],
+        instansi=values.get("instansi"),
+        tempat=values.get("tempat"),
+        alamat=values.get("alamat"),
+        telepon=values.get("telepon"),
+        bahasa=values.get("bahasa", "Indonesia"),
+    )

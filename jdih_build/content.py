@@ -1,0 +1,290 @@
+"""Loading legal products from `content/` (CONTRACT 2): strict front matter, every rule checked."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import stat
+from collections import Counter
+from pathlib import Path
+
+from .fields import Fields
+from .model import RELATION_KINDS, STATUS_VALUES, TIPE_DOKUMEN, Attachment, Product, Relation, SiteConfig
+from .problems import Problems
+from .strict_yaml import YamlError, YMap, parse
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+HASH_CHUNK = 1024 * 1024
+
+COMMON_KEYS = (
+    "id", "tipe_dokumen", "judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan",
+    "tempat_penetapan", "tanggal_penetapan", "tanggal_pengundangan", "sumber", "bidang_hukum", "lokasi",
+    "penandatangan", "pemrakarsa", "bahasa", "subjek", "status", "relasi", "berkas",
+)
+# The standard's own fields for the other document types (jdih-standard.md section 4).
+EXTRA_TEXT_KEYS: dict[str, tuple[str, ...]] = {
+    "peraturan": (),
+    "monografi": ("tempat_terbit", "penerbit", "edisi", "cetakan", "nomor_panggil", "deskripsi_fisik",
+                  "klasifikasi", "isbn", "nomor_induk_buku", "judul_seri"),
+    "artikel": ("tempat_terbit", "penerbit", "nama_terbitan", "volume", "halaman"),
+    "putusan": ("pengadilan", "jenis_peradilan", "jenis_perkara", "pemohon", "termohon", "tingkat_proses", "amar"),
+}
+EXTRA_DATE_KEYS = {"putusan": ("tanggal_dibacakan",)}
+EXTRA_BOOL_KEYS = {"putusan": ("berkekuatan_hukum_tetap",)}
+REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "peraturan": ("jenis", "nomor", "tanggal_penetapan", "status"),
+    "monografi": ("penerbit", "tempat_terbit"),
+    "artikel": ("sumber", "tempat_terbit"),
+    "putusan": ("nomor", "pengadilan", "tanggal_dibacakan"),
+}
+TINGKAT_PROSES = ("Pertama", "Banding", "Kasasi", "Peninjauan Kembali")
+ISBN_PATTERN = re.compile(r"(97[89][- ]?)?[0-9][- 0-9]{8,15}[0-9Xx]")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line number of the body's first line), or None when there is none."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n") in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return None
+
+
+def find_product_files(content_dir: Path, problems: Problems) -> list[Path]:
+    """Every `*.md` below content/, sorted; symlinks are refused, not followed (threat: file read)."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            if (base / name).is_symlink():
+                problems.add(base / name, None, "symbolic link to a folder inside content/",
+                             "replace the link with the real folder; links are refused so nothing outside is published")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith(".md"):
+                continue
+            path = base / name
+            if path.is_symlink():
+                problems.add(path, None, "a product file is a symbolic link", "replace the link with the real file")
+                continue
+            found.append(path)
+    return found
+
+
+def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | None, str | None]:
+    """Resolve one `berkas` entry; (attachment, None) or (None, reason)."""
+    if "\\" in entry or "\x00" in entry or entry.startswith("/") or re.match(r"^[A-Za-z]:", entry):
+        return None, f"attachment path '{entry}' must be relative, with '/' separators"
+    name = posixpath.normpath(entry)
+    if name.endswith(".md"):
+        return None, f"attachment '{entry}' is a .md file, which is itself a product"
+    target = Path(os.path.normpath(md.parent / name))
+    if not target.is_relative_to(content_dir):
+        return None, f"attachment '{entry}' lies outside content/"
+    # lstat every component below content/: a link anywhere on the way is refused.
+    probe = content_dir
+    for part in target.relative_to(content_dir).parts:
+        probe = probe / part
+        try:
+            mode = probe.lstat().st_mode
+        except FileNotFoundError:
+            return None, f"attachment '{entry}' does not exist"
+        except OSError as exc:
+            return None, f"attachment '{entry}' cannot be read: {exc.strerror}"
+        if stat.S_ISLNK(mode):
+            return None, f"attachment '{entry}' goes through a symbolic link ({probe.name})"
+    if not stat.S_ISREG(mode):
+        return None, f"attachment '{entry}' is not a regular file"
+    try:
+        return Attachment(name=name, path=target, size=target.stat().st_size, sha256=sha256_file(target)), None
+    except OSError as exc:
+        return None, f"attachment '{entry}' cannot be read: {exc.strerror}"
+
+
+def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Problems) -> Product | None:
+    before = len(problems)
+    try:
+        raw = md.read_bytes()
+    except OSError as exc:
+        problems.add(md, None, f"cannot read the file: {exc.strerror}", "check the file's permissions")
+        return None
+    if len(raw) > MAX_MARKDOWN_BYTES:
+        problems.add(md, None, f"the file is {len(raw)} bytes, over the {MAX_MARKDOWN_BYTES} limit",
+                     "keep the abstract short and put the full text in the PDF")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(md, None, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff")
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.add(md, 1, "no YAML front matter", "start the file with a line '---', the fields, then a line '---'")
+        return None
+    front, body, _ = parts
+    try:
+        tree = parse(front, line_offset=1)
+    except YamlError as exc:
+        problems.add(md, exc.line, exc.message, exc.fix)
+        return None
+    if not isinstance(tree, YMap):
+        problems.add(md, 2, "the front matter is not a set of `key: value` lines", "write one `key: value` per line")
+        return None
+
+    f = Fields(tree, md, problems, "the front matter")
+    tipe = f.choice("tipe_dokumen", TIPE_DOKUMEN, default="peraturan")
+    if tipe is None:
+        return None
+    extra_text = EXTRA_TEXT_KEYS[tipe]
+    extra_date = EXTRA_DATE_KEYS.get(tipe, ())
+    extra_bool = EXTRA_BOOL_KEYS.get(tipe, ())
+    f.check_known(COMMON_KEYS + extra_text + extra_date + extra_bool)
+    for key in REQUIRED_KEYS[tipe]:
+        f.require(key, f" (required for tipe_dokumen {tipe})")
+
+    product_id = f.text("id") or md.stem
+    if not ID_PATTERN.fullmatch(product_id):
+        f.error("id" if "id" in tree else None,
+                f"id '{product_id}' does not match ^[a-z0-9][a-z0-9-]{{0,99}}$",
+                "use lower-case letters, digits and '-', e.g. `id: kpt-12-2023` (or rename the file)")
+
+    judul = f.text("judul", required=True)
+    tahun = f.integer("tahun", required=True, low=1900, high=2100)
+    values = {key: f.text(key) for key in ("jenis", "singkatan_jenis", "nomor", "teu_badan", "tempat_penetapan",
+                                           "sumber", "bidang_hukum", "lokasi", "penandatangan", "pemrakarsa", "bahasa")}
+    tanggal_penetapan = f.date("tanggal_penetapan")
+    tanggal_pengundangan = f.date("tanggal_pengundangan")
+    status = f.choice("status", STATUS_VALUES, case_insensitive=True)
+    subjek = f.text_list("subjek")
+    if tanggal_penetapan and tanggal_pengundangan and tanggal_pengundangan < tanggal_penetapan:
+        f.error("tanggal_pengundangan", "tanggal_pengundangan is before tanggal_penetapan",
+                "a product is promulgated on or after the day it is enacted: check both dates")
+
+    extra: list[tuple[str, object]] = []
+    for key in extra_text:
+        value = f.text(key)
+        if value is not None:
+            extra.append((key, value))
+    for key in extra_date:
+        day = f.date(key)
+        if day is not None:
+            extra.append((key, day))
+    for key in extra_bool:
+        if key in tree:
+            flag = f.boolean(key, default=False)
+            if flag is not None:
+                extra.append((key, flag))
+    extras = dict(extra)
+    if "tingkat_proses" in extras and extras["tingkat_proses"] not in TINGKAT_PROSES:
+        f.error("tingkat_proses", f"tingkat_proses '{extras['tingkat_proses']}' is not one of {', '.join(TINGKAT_PROSES)}",
+                f"use one of: {', '.join(TINGKAT_PROSES)}")
+    if "isbn" in extras and not ISBN_PATTERN.fullmatch(str(extras["isbn"])):
+        f.error("isbn", f"isbn '{extras['isbn']}' is not an ISBN", "write the 10 or 13 digits, e.g. 978-602-1234-56-7")
+
+    relasi: list[Relation] = []
+    for item in f.mapping_list("relasi") or []:
+        r = Fields(item, md, problems, "a relasi entry")
+        r.check_known(("jenis", "target", "catatan"))
+        kind = r.choice("jenis", RELATION_KINDS, required=True)
+        target = r.text("target", required=True)
+        catatan = r.text("catatan")
+        if kind and target:
+            relasi.append(Relation(kind, target, catatan, item.line))
+
+    berkas: list[Attachment] = []
+    entries = f.text_list("berkas") or []
+    for entry in entries:
+        attachment, reason = _attachment(md, entry, content_dir)
+        if attachment is None:
+            f.error("berkas", reason or "bad attachment", "fix the path (relative to this file, inside content/) or remove the entry")
+        else:
+            berkas.append(attachment)
+    counts = Counter(a.output_name for a in berkas)
+    for name, count in counts.items():
+        if count > 1:
+            f.error("berkas", f"two attachments are both named '{name}'",
+                    "rename one: a product's files are published side by side under produk/<id>/")
+    if Counter(a.name for a in berkas).most_common(1) and Counter(a.name for a in berkas).most_common(1)[0][1] > 1:
+        f.error("berkas", "the same attachment is listed twice", "list each file once")
+
+    if len(problems) > before or judul is None or tahun is None or subjek is None:
+        return None
+    return Product(
+        id=product_id,
+        source=md,
+        source_name=md.name,
+        source_sha256=hashlib.sha256(raw).hexdigest(),
+        tipe_dokumen=tipe,
+        judul=judul,
+        tahun=tahun,
+        jenis=values["jenis"],
+        singkatan_jenis=values["singkatan_jenis"],
+        nomor=values["nomor"],
+        teu_badan=values["teu_badan"] or config.instansi,
+        tempat_penetapan=values["tempat_penetapan"] or config.tempat,
+        tanggal_penetapan=tanggal_penetapan,
+        tanggal_pengundangan=tanggal_pengundangan,
+        status=status,
+        bahasa=values["bahasa"] or config.bahasa,
+        sumber=values["sumber"],
+        bidang_hukum=values["bidang_hukum"],
+        lokasi=values["lokasi"],
+        penandatangan=values["penandatangan"],
+        pemrakarsa=values["pemrakarsa"],
+        subjek=tuple(subjek),
+        relasi=tuple(relasi),
+        berkas=tuple(berkas),
+        extra=tuple(extra),
+        abstrak=body.strip("\n"),
+    )
+
+
+def load_products(root: Path, config: SiteConfig, problems: Problems) -> list[Product]:
+    content_dir = root / "content"
+    if not content_dir.is_dir() or content_dir.is_symlink():
+        problems.add(content_dir, None, "no content/ folder", "create content/ and put the products in it")
+        return []
+    products = [p for md in find_product_files(content_dir, problems)
+                if (p := read_product(md, content_dir, config, problems)) is not None]
+    check_cross_references(products, problems)
+    return sorted(products, key=lambda p: p.id)
+
+
+def check_cross_references(products: list[Product], problems: Problems) -> None:
+    """Rules between products: unique ids, relations pointing at real products."""
+    by_id: dict[str, list[Product]] = {}
+    for product in products:
+        by_id.setdefault(product.id, []).append(product)
+    for product_id, same in by_id.items():
+        if len(same) > 1:
+            names = ", ".join(problems.rel(p.source) for p in same)
+            for p in same:
+                problems.add(p.source, None, f"id '{product_id}' is used by more than one product ({names})",
+                             "give each product its own id (set `id:` or rename the file)")
+    for product in products:
+        seen: set[tuple[str, str]] = set()
+        for relation in product.relasi:
+            if relation.target == product.id:
+                problems.add(product.source, relation.line, f"relasi {relation.jenis} points at the product itself",
+                             "name another product's id as target")
+            elif relation.target not in by_id:
+                problems.add(product.source, relation.line, f"relasi target '{relation.target}' is not a product id",
+                             "use the id of a product in content/ (ids are the file names without .md unless set)")
+            if (relation.jenis, relation.target) in seen:
+                problems.add(product.source, relation.line, f"relasi {relation.jenis} {relation.target} is listed twice",
+                             "keep one")
+            seen.add((relation.jenis, relation.target))

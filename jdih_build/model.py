@@ -1,0 +1,186 @@
+"""The data model, defined once: a legal product, the SOP, the roster, a sign-off, the site.
+
+Everything here is immutable and built only by the loaders (`content.py`, `policy.py`,
+`signoffs.py`, `config.py`); the gate and the renderers read it and never change it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+TIPE_DOKUMEN = ("peraturan", "monografi", "artikel", "putusan")
+STATUS_VALUES = ("Berlaku", "Tidak Berlaku")
+RELATION_KINDS = ("mencabut", "mengubah", "melaksanakan")
+# The inverse of each relation, derived at render time and never written by an editor.
+RELATION_INVERSE = {"mencabut": "dicabut", "mengubah": "diubah", "melaksanakan": "dilaksanakan"}
+DECISIONS = ("disetujui", "ditolak")
+SIGNATURE_MODES = ("opsional", "wajib")
+
+
+@dataclass(frozen=True)
+class Relation:
+    jenis: str          # mencabut | mengubah | melaksanakan
+    target: str         # a product id
+    catatan: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One file of a product (the main text PDF, a lampiran...)."""
+
+    name: str           # as the sign-offs key it: a POSIX path relative to the .md's folder
+    path: Path          # absolute path of the source file
+    size: int
+    sha256: str
+
+    @property
+    def output_name(self) -> str:
+        return Path(self.name).name
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    source: Path                    # absolute path of the .md file
+    source_name: str                # the .md's file name (its key in a sign-off's `berkas`)
+    source_sha256: str
+    tipe_dokumen: str
+    judul: str
+    tahun: int
+    jenis: str | None
+    singkatan_jenis: str | None
+    nomor: str | None
+    teu_badan: str | None
+    tempat_penetapan: str | None
+    tanggal_penetapan: date | None
+    tanggal_pengundangan: date | None
+    status: str | None
+    bahasa: str
+    sumber: str | None = None
+    bidang_hukum: str | None = None
+    lokasi: str | None = None
+    penandatangan: str | None = None
+    pemrakarsa: str | None = None
+    subjek: tuple[str, ...] = ()
+    relasi: tuple[Relation, ...] = ()
+    berkas: tuple[Attachment, ...] = ()
+    extra: tuple[tuple[str, Any], ...] = ()   # the type-specific fields (monografi, artikel, putusan)
+    abstrak: str = ""                         # Markdown source of the abstract
+
+    @property
+    def file_hashes(self) -> dict[str, str]:
+        """Exactly what a valid sign-off must list in `berkas` (CONTRACT 5.3)."""
+        hashes = {self.source_name: self.source_sha256}
+        hashes.update({a.name: a.sha256 for a in self.berkas})
+        return hashes
+
+    @property
+    def extra_fields(self) -> dict[str, Any]:
+        return dict(self.extra)
+
+
+@dataclass(frozen=True)
+class Step:
+    no: int
+    kegiatan: str
+    pelaksana: str          # the role (peran) that performs the step
+    validasi: bool
+    mutu_baku: int          # minutes
+    kelengkapan: str | None = None
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Sop:
+    nomor: str
+    nama: str
+    pemisahan_tugas: bool
+    tanda_tangan: str       # opsional | wajib
+    langkah: tuple[Step, ...]
+    instansi: str | None = None
+    tanggal_efektif: date | None = None
+    disahkan_oleh: str | None = None
+
+    @property
+    def validation_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.langkah if s.validasi)
+
+    def step(self, no: int) -> Step | None:
+        return next((s for s in self.langkah if s.no == no), None)
+
+
+@dataclass(frozen=True)
+class Person:
+    nama: str
+    nip: str
+    jabatan: str | None
+    peran: tuple[str, ...]
+    kunci_publik: str | None = None
+    aktif_sejak: date | None = None
+    aktif_sampai: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        if self.aktif_sejak and day < self.aktif_sejak:
+            return False
+        if self.aktif_sampai and day > self.aktif_sampai:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class SignOff:
+    path: Path              # absolute path of the YAML record
+    folder: str             # the approvals/<folder>/ it lies in
+    produk: str
+    langkah: int
+    peran: str
+    oleh: str
+    keputusan: str          # disetujui | ditolak
+    waktu: datetime         # timezone-aware
+    berkas: tuple[tuple[str, str], ...]
+    catatan: str | None
+    raw: bytes = field(repr=False)   # the record's exact bytes: what a signature covers
+    signature: bytes | None = field(default=None, repr=False)   # the `<file>.sig` beside it, if any
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def berkas_map(self) -> dict[str, str]:
+        return dict(self.berkas)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    judul_situs: str
+    base_url: str           # absolute, ends with "/"
+    instansi: str | None    # default teu_badan of every product
+    tempat: str | None      # default tempat_penetapan
+    alamat: str | None = None
+    telepon: str | None = None
+    bahasa: str = "Indonesia"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything loaded from a site repository, valid or not yet gated."""
+
+    root: Path
+    config: SiteConfig
+    products: tuple[Product, ...]
+    sop: Sop
+    roster: tuple[Person, ...]
+    signoffs: tuple[SignOff, ...]
+    templates_dir: Path = field(default=Path("templates"))
+
+    def person(self, nama: str) -> Person | None:
+        return next((p for p in self.roster if p.nama == nama), None)
+
+    def product(self, product_id: str) -> Product | None:
+        return next((p for p in self.products if p.id == product_id), None)

@@ -1,0 +1,146 @@
+"""The approval policy (`approvals/sop.yaml`) and the roster (`approvals/petugas.yaml`), CONTRACT 3."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fields import Fields
+from .model import SIGNATURE_MODES, Person, Sop, Step
+from .problems import Problems
+from .strict_yaml import YamlError, YMap, YSeq, parse
+
+ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
+NIP_PATTERN = re.compile(r"[0-9]{18}")
+SOP_KEYS = ("nomor", "nama", "instansi", "tanggal_efektif", "disahkan_oleh", "pemisahan_tugas", "tanda_tangan", "langkah")
+STEP_KEYS = ("no", "kegiatan", "pelaksana", "validasi", "mutu_baku", "kelengkapan", "output")
+PERSON_KEYS = ("nama", "nip", "jabatan", "peran", "kunci_publik", "aktif_sejak", "aktif_sampai")
+
+
+def read_yaml(path: Path, problems: Problems, what: str):
+    """Parse one YAML file strictly; None (with a problem recorded) when it cannot be used."""
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        problems.add(path, None, f"{what} is missing", f"create {path.name} (see CONTRACT section 3 or the README)")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(path, None, f"cannot read {what}: {exc}", "save it as UTF-8 text")
+        return None
+    try:
+        return parse(text)
+    except YamlError as exc:
+        problems.add(path, exc.line, exc.message, exc.fix)
+        return None
+
+
+def load_sop(root: Path, problems: Problems) -> Sop | None:
+    path = root / "approvals" / "sop.yaml"
+    tree = read_yaml(path, problems, "the SOP")
+    if tree is None:
+        return None
+    if not isinstance(tree, YMap):
+        problems.add(path, 1, "the SOP must be a mapping of `key: value` lines", "see CONTRACT section 3")
+        return None
+    before = len(problems)
+    f = Fields(tree, path, problems, "the SOP")
+    f.check_known(SOP_KEYS)
+    nomor = f.text("nomor", required=True)
+    nama = f.text("nama", required=True)
+    separation = f.boolean("pemisahan_tugas", default=True)
+    signatures = f.choice("tanda_tangan", SIGNATURE_MODES, default="opsional")
+    steps: list[Step] = []
+    if f.require("langkah"):
+        for position, item in enumerate(f.mapping_list("langkah") or [], 1):
+            s = Fields(item, path, problems, "an SOP step")
+            s.check_known(STEP_KEYS)
+            no = s.integer("no", required=True, low=1, high=999)
+            kegiatan = s.text("kegiatan", required=True)
+            pelaksana = s.text("pelaksana", required=True)
+            validasi = s.boolean("validasi", default=False)
+            mutu_baku = s.integer("mutu_baku", required=True, low=1, high=525600)
+            if no is not None and no != position:
+                s.error("no", f"step number {no} where {position} was expected",
+                        "number the steps 1, 2, 3 ... in the order they are listed")
+            if pelaksana is not None and not ROLE_PATTERN.fullmatch(pelaksana):
+                s.error("pelaksana", f"role '{pelaksana}' is not a role id", "use lower_case_with_underscores, e.g. web_admin")
+            if None not in (no, kegiatan, pelaksana, validasi, mutu_baku):
+                steps.append(Step(no, kegiatan, pelaksana, validasi, mutu_baku, s.text("kelengkapan"), s.text("output")))
+        if not any(step.validasi for step in steps) and len(problems) == before:
+            f.error("langkah", "no step has `validasi: true`, so nothing would ever guard publication",
+                    "mark the sign-off steps with `validasi: true`")
+    if len(problems) > before:
+        return None
+    return Sop(nomor=nomor, nama=nama, pemisahan_tugas=separation, tanda_tangan=signatures, langkah=tuple(steps),
+               instansi=f.text("instansi"), tanggal_efektif=f.date("tanggal_efektif"),
+               disahkan_oleh=f.text("disahkan_oleh"))
+
+
+def load_roster(root: Path, problems: Problems) -> list[Person] | None:
+    path = root / "approvals" / "petugas.yaml"
+    tree = read_yaml(path, problems, "the roster")
+    if tree is None:
+        return None
+    if not isinstance(tree, YSeq) or not all(isinstance(item, YMap) for item in tree):
+        problems.add(path, 1, "the roster must be a list of people (`- nama: ...`)", "see CONTRACT section 3")
+        return None
+    before = len(problems)
+    people: list[Person] = []
+    lines: list[int] = []
+    for item in tree:
+        f = Fields(item, path, problems, "a roster entry")
+        f.check_known(PERSON_KEYS)
+        nama = f.text("nama", required=True)
+        nip = f.text("nip", required=True)  # scalars keep their text, so even an unquoted NIP stays exact
+        if nip is not None and not NIP_PATTERN.fullmatch(nip):
+            f.error("nip", f"NIP '{nip}' is not 18 digits", 'write the 18 digits without spaces, quoted: nip: "198303292009021002"')
+        roles = f.text_list("peran")
+        if roles == [] and "peran" not in item:
+            f.require("peran")
+        for role in roles or []:
+            if not ROLE_PATTERN.fullmatch(role):
+                f.error("peran", f"role '{role}' is not a role id", "use lower_case_with_underscores, e.g. web_admin")
+        since = f.date("aktif_sejak")
+        until = f.date("aktif_sampai")
+        if since and until and until < since:
+            f.error("aktif_sampai", "aktif_sampai is before aktif_sejak", "check both dates")
+        key = f.text("kunci_publik")
+        if key is not None:
+            from .sshsig import KeyFormatError, parse_public_key
+            try:
+                parse_public_key(key)
+            except KeyFormatError as exc:
+                f.error("kunci_publik", f"kunci_publik is not an SSH public key: {exc}",
+                        "paste the whole line of the .pub file, e.g. `ssh-ed25519 AAAA... nama@kantor`")
+        if nama and nip and roles is not None:
+            people.append(Person(nama, nip, f.text("jabatan"), tuple(roles), key, since, until))
+            lines.append(item.line)
+    first_by_name: dict[str, int] = {}
+    first_by_nip: dict[str, str] = {}
+    for person, line in zip(people, lines):
+        if person.nama in first_by_name:
+            problems.add(path, line, f"'{person.nama}' is listed twice (first on line {first_by_name[person.nama]})",
+                         "list each person once, with all their roles")
+        first_by_name.setdefault(person.nama, line)
+        if person.nip in first_by_nip and first_by_nip[person.nip] != person.nama:
+            problems.add(path, line, f"NIP {person.nip} is given to both {first_by_nip[person.nip]} and {person.nama}",
+                         "each person has their own NIP")
+        first_by_nip.setdefault(person.nip, person.nama)
+    if len(problems) > before:
+        return None
+    return people
+
+
+def check_policy(sop: Sop, roster: list[Person], root: Path, problems: Problems) -> None:
+    """Rules between the SOP and the roster: every sign-off step can be signed by someone."""
+    path = root / "approvals" / "sop.yaml"
+    for step in sop.validation_steps:
+        if not any(step.pelaksana in person.peran for person in roster):
+            problems.add(path, None, f"step {step.no} needs a '{step.pelaksana}' but nobody in petugas.yaml holds that role",
+                         f"add `{step.pelaksana}` to someone's peran in approvals/petugas.yaml")
+    if sop.tanda_tangan == "wajib":
+        for step in sop.validation_steps:
+            if not any(step.pelaksana in p.peran and p.kunci_publik for p in roster):
+                problems.add(path, None,
+                             f"tanda_tangan is wajib but no '{step.pelaksana}' in petugas.yaml has a kunci_publik",
+                             "enrol a key for that person (README: enrolling a key) or set tanda_tangan: opsional")

@@ -1,0 +1,37 @@
+"""Turning problems and gate results into the lines people read on a terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .gate import GateResult
+from .problems import Problem
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    return [f"error: {p}" for p in problems]
+
+
+def gate_lines(gate: GateResult, root: Path) -> list[str]:
+    lines: list[str] = []
+    for verdict in gate.withheld:
+        product = verdict.product
+        lines.append(f"withheld: {product.id} ({rel(product.source, root)}) - not published:")
+        for failure in verdict.failures:
+            where = f" [{rel(failure.record, root)}]" if failure.record else ""
+            lines.append(f"  - rule {failure.rule}: {failure.message}{where} - {failure.fix}")
+    for notice in gate.notices:
+        lines.append(f"notice: {rel(notice.path, root)}: {notice.message} - {notice.fix}")
+    return lines
+
+
+def summary(gate: GateResult) -> str:
+    published, withheld = len(gate.published), len(gate.withheld)
+    return f"{published} product{'s' if published != 1 else ''} published, {withheld} withheld"

@@ -1,0 +1,32 @@
+"""Load a whole site repository: config, products, SOP, roster and sign-offs, all problems at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import load_config
+from .content import load_products
+from .model import Site, SiteConfig
+from .policy import check_policy, load_roster, load_sop
+from .problems import Problems
+from .signoffs import load_signoffs
+
+
+def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Problems]:
+    """The loaded site, or None with the problems that make it unusable (invalid input)."""
+    root = root.resolve()
+    problems = Problems(root)
+    config = load_config(root, problems, base_url)
+    sop = load_sop(root, problems)
+    roster = load_roster(root, problems)
+    if sop is not None and roster is not None:
+        check_policy(sop, roster, root, problems)
+    # Products and sign-offs are read even when the settings are broken, to report everything.
+    fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
+    products = load_products(root, config or fallback, problems)
+    signoffs = load_signoffs(root, problems)
+    if problems or config is None or sop is None or roster is None:
+        return None, problems
+    site = Site(root=root, config=config, products=tuple(products), sop=sop, roster=tuple(roster),
+                signoffs=tuple(signoffs), templates_dir=root / "templates")
+    return site, problems

@@ -1,0 +1,129 @@
+"""A strict YAML reader: no anchors, aliases, tags or duplicate keys, and no implicit typing.
+
+PyYAML's safe_load follows YAML 1.1, where `012` is the integer 10 and `NO` is False. Here every
+scalar keeps its source text (`Scalar.text`), whether it was quoted, and its line; the field
+validators decide what a value means. Events come from the libyaml parser when present (fast), and
+the tree is composed here, so that anchors and aliases are refused before anything is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlError(Exception):
+    """Malformed or disallowed YAML; `line` is 1-based within the parsed text."""
+
+    def __init__(self, message: str, line: int | None, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    quoted: bool
+    line: int
+
+    @property
+    def is_null(self) -> bool:
+        return not self.quoted and self.text in ("", "~", "null", "Null", "NULL")
+
+
+class YMap(dict):
+    """A mapping from key text to node, remembering each key's line."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+
+class YSeq(list):
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+
+
+Node = Scalar | YMap | YSeq
+
+
+def _line(event: yaml.Event, offset: int) -> int:
+    return event.start_mark.line + 1 + offset
+
+
+def parse(text: str, line_offset: int = 0) -> Node | None:
+    """Parse one YAML document into Scalar/YMap/YSeq nodes; None for an empty document."""
+    try:
+        events = list(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        reason = exc.problem or str(exc)
+        raise YamlError(f"invalid YAML: {reason}", line, "fix the YAML syntax (indentation, colons, quotes)") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", None, "fix the YAML syntax") from None
+
+    pos = 0
+    documents: list[Node | None] = []
+
+    def next_event() -> yaml.Event:
+        nonlocal pos
+        event = events[pos]
+        pos += 1
+        return event
+
+    def compose() -> Node:
+        event = next_event()
+        line = _line(event, line_offset)
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError("YAML aliases (*name) are not allowed", line, "write the value out in full")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlError(f"YAML anchors (&{anchor}) are not allowed", line, "remove the anchor and write values out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise YamlError(f"YAML tags ({tag}) are not allowed", line, "remove the tag; write a plain value")
+        if isinstance(event, yaml.ScalarEvent):
+            return Scalar(event.value, event.style not in (None, ""), line)
+        if isinstance(event, yaml.SequenceStartEvent):
+            seq = YSeq(line)
+            while not isinstance(events[pos], yaml.SequenceEndEvent):
+                seq.append(compose())
+            next_event()
+            return seq
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping = YMap(line)
+            while not isinstance(events[pos], yaml.MappingEndEvent):
+                key = compose()
+                if not isinstance(key, Scalar):
+                    raise YamlError("a mapping key must be plain text", key.line, "use a simple `key: value` line")
+                if key.text in mapping:
+                    raise YamlError(
+                        f"duplicate key '{key.text}' (first on line {mapping.key_lines[key.text]})",
+                        key.line,
+                        "keep one of the two; YAML would silently keep only the last",
+                    )
+                mapping.key_lines[key.text] = key.line
+                mapping[key.text] = compose()
+            next_event()
+            return mapping
+        raise YamlError(f"unexpected YAML event {type(event).__name__}", line, "fix the YAML syntax")
+
+    while pos < len(events):
+        event = next_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            if isinstance(events[pos], yaml.DocumentEndEvent):
+                documents.append(None)
+            else:
+                documents.append(compose())
+        # StreamStart/StreamEnd/DocumentEnd carry nothing
+    if len(documents) > 1:
+        raise YamlError("more than one YAML document in the file", None, "remove the extra '---' separators")
+    return documents[0] if documents else None
