@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +16,10 @@ from .reporting import gate_lines, problem_lines, summary
 from .site import load_site
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
+# sub-parser and sets `run` to a function(args) -> exit code.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def now() -> datetime:
@@ -58,17 +63,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if gate.notices else EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="jdih",
-        description="Build a JDIH catalogue site from content/ and approvals/, publishing only what every SOP step signed off.",
-    )
-    top.add_argument("--version", action="version", version=f"jdih-build {__version__}")
-    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+def site_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site", default=".", metavar="DIR", help="the site repository (default: the current folder)")
 
-    def site_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--site", default=".", metavar="DIR", help="the site repository (default: the current folder)")
 
+def register_core(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("build", help="build the public site into output/",
                             description="Validate everything, gate every product against the SOP, and write the public "
                                         "site. Withheld products are reported on stderr and leave no trace in the output.")
@@ -83,6 +82,18 @@ def parser() -> argparse.ArgumentParser:
                                         "Exit 1 on invalid input or on sign-offs that name an unknown product, step or person.")
     site_option(p)
     p.set_defaults(run=cmd_check)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="jdih",
+        description="Build a JDIH catalogue site from content/ and approvals/, publishing only what every SOP step signed off.",
+    )
+    top.add_argument("--version", action="version", version=f"jdih-build {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    register_core(commands)
+    for module in COMMAND_MODULES:
+        importlib.import_module(f".{module}", __package__).register(commands, site_option)
     return top
 
 
