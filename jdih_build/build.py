@@ -18,6 +18,7 @@ from .gate import GateResult, evaluate
 from .model import Attachment, Site
 from .pdf_info import PdfInfo, inspect_pdf
 from .problems import Problem
+from .progress import Progress
 from .render import Output, Renderer, TemplateProblem, all_outputs, make_environment
 from .site import load_site
 from .writer import OutputError, check_destination, discard, new_staging, swap_in, write_tree
@@ -61,7 +62,10 @@ def inspect_attachment(attachment: Attachment) -> PdfInfo:
 
 
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
-          inspect: Callable[[Attachment], PdfInfo] = inspect_attachment) -> BuildReport:
+          inspect: Callable[[Attachment], PdfInfo] = inspect_attachment, drafts: bool = False,
+          progress: Progress | None = None) -> BuildReport:
+    """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
+    products, marked as not valid; it is refused for the site's own output/ so a draft never lands there."""
     report = BuildReport(out=out)
     site, problems = load_site(root, base_url)
     if site is None:
@@ -69,12 +73,14 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
         return report
     try:
         check_destination(out, site.root)
+        if drafts and out.resolve() == (site.root / "output").resolve():
+            raise OutputError("drafts are never written to output/; preview them with jdih serve --drafts")
     except OutputError as exc:
         report.problems = [Problem(str(out), None, str(exc), "pass another --out")]
         return report
 
     report.gate = evaluate(site, now)
-    catalogue = build_catalogue(report.gate, inspect)
+    catalogue = build_catalogue(report.gate, inspect, drafts=drafts)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
     for entry in catalogue.entries:
         for file in entry.files:
@@ -85,7 +91,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     staging = new_staging(out)
     try:
         outputs = site_outputs(site, catalogue, os.environ.get("SOURCE_DATE_EPOCH"))
-        report.files_written = write_tree(staging, outputs)
+        report.files_written = write_tree(staging, outputs if progress is None else progress.track(outputs))
         swap_in(staging, out)
     except TemplateProblem as exc:
         discard(staging)

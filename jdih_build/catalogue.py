@@ -5,7 +5,7 @@ nothing downstream can leak them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Callable
 
 from .abstract import Abstract, parse_abstract
@@ -44,6 +44,7 @@ class Entry:
     relations: tuple[RelationLink, ...]
     files: tuple[FileEntry, ...]
     last_updated: datetime    # the last required sign-off: when the product became publishable
+    draft: bool = False       # only in `jdih serve --drafts` previews: withheld, marked as not yet valid
 
     @property
     def id(self) -> str:
@@ -119,8 +120,12 @@ def relation_links(product: Product, published: dict[str, Product],
     return tuple(sorted(links, key=lambda link: (list(RELATION_LABEL).index(link.kind), link.target.id)))
 
 
-def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo]) -> Catalogue:
-    verdicts = [v for v in gate.verdicts if v.published]
+DRAFT_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False) -> Catalogue:
+    """The published products; with `drafts` (local preview only) the withheld ones too, marked."""
+    verdicts = [v for v in gate.verdicts if v.published or drafts]
     published = {v.product.id: v.product for v in verdicts}
     inverse = inverse_index(published)
     entries = []
@@ -132,7 +137,8 @@ def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo]) 
             abstract=parse_abstract(product.abstrak),
             relations=relation_links(product, published, inverse),
             files=tuple(FileEntry(a, inspect(a)) for a in product.berkas),
-            last_updated=max(s.record.waktu for s in verdict.steps if s.record is not None),
+            last_updated=max((s.record.waktu for s in verdict.steps if s.record is not None), default=DRAFT_TIME),
+            draft=not verdict.published,
         ))
     entries.sort(key=newest_first)
     groups: dict[str, tuple[Group, ...]] = {}

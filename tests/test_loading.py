@@ -1,0 +1,221 @@
+"""Point 2 of the foundation issue: every kind of bad input is refused with `path:line: what - fix`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from jdih_build.site import load_site
+from sitekit import PRODUCT, SiteKit
+
+
+def front(body: str) -> str:
+    return f"---\n{body}---\nABSTRAK:\n- isi\n"
+
+
+BASE = 'judul: Keputusan Uji\njenis: Keputusan\nnomor: "1"\ntahun: 2024\ntanggal_penetapan: 2024-01-15\nstatus: Berlaku\n'
+
+
+def problems_for(kit: SiteKit) -> list[str]:
+    site, problems = load_site(kit.root)
+    assert site is None, "the site should have been refused"
+    return [str(p) for p in problems.sorted()]
+
+
+def only_problem(kit: SiteKit, path_part: str) -> str:
+    found = [p for p in problems_for(kit) if path_part in p]
+    assert found, problems_for(kit)
+    return found[0]
+
+
+@pytest.mark.parametrize("body, line, words", [
+    (BASE + "sumber: &a LN 2024\nlokasi: *a\n", 8, "anchors"),
+    (BASE + "judul: Lagi\n", 8, "duplicate key 'judul' (first on line 2)"),
+    (BASE + "sumber: !!python/object/apply:os.system [ls]\n", 8, "tags"),
+    (BASE.replace("2024-01-15", "2023-02-30"), 6, "not a real date"),
+    (BASE.replace("2024-01-15", "15-01-2024"), 6, "YYYY-MM-DD"),
+    (BASE + "judull: x\n", 8, "unknown key 'judull'"),
+    (BASE.replace("tahun: 2024", "tahun: 1800"), 5, "outside 1900..2100"),
+    (BASE.replace("tahun: 2024", 'tahun: "dua ribu"'), 5, "whole number"),
+    (BASE.replace("status: Berlaku", "status: NO"), 7, "'status' is 'NO'"),
+    (BASE + "subjek: PEMILU\n", 8, "'subjek' must be a list"),
+    (BASE + "relasi:\n  - jenis: membatalkan\n    target: x\n", 9, "'jenis' is 'membatalkan'"),
+    (BASE + "tipe_dokumen: buku\n", 8, "'tipe_dokumen' is 'buku'"),
+    (BASE + "id: Bad_ID\n", 8, "does not match"),
+    (BASE + "sumber: [\n", 9, "invalid YAML"),
+])
+def test_bad_front_matter_is_named_with_file_and_line(kit: SiteKit, body: str, line: int, words: str) -> None:
+    kit.add_product("kpt-1", text=front(body))
+    message = only_problem(kit, "kpt-1.md")
+    assert message.startswith(f"content/keputusan/2024/kpt-1.md:{line}: "), message
+    assert words in message
+    assert " - " in message  # and says what to do
+
+
+def test_nomor_012_stays_text_and_no_is_not_false(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front(BASE.replace('nomor: "1"', "nomor: 012") + "sumber: NO\n"))
+    site, problems = load_site(kit.root)
+    assert site is not None, problems.sorted()
+    product = site.products[0]
+    assert product.nomor == "012" and product.sumber == "NO"
+
+
+@pytest.mark.parametrize("tipe, missing", [
+    ("peraturan", ["jenis", "nomor", "tanggal_penetapan", "status"]),
+    ("putusan", ["nomor", "pengadilan", "tanggal_dibacakan"]),
+    ("monografi", ["penerbit", "tempat_terbit"]),
+    ("artikel", ["sumber", "tempat_terbit"]),
+])
+def test_required_keys_per_tipe_dokumen(kit: SiteKit, tipe: str, missing: list[str]) -> None:
+    kit.add_product("kpt-1", text=front(f"tipe_dokumen: {tipe}\njudul: X\ntahun: 2024\n"))
+    messages = [p for p in problems_for(kit) if "kpt-1.md" in p]
+    for key in missing:
+        assert any(f"missing required key '{key}'" in m for m in messages), (key, messages)
+
+
+def test_judul_and_tahun_are_required_for_every_type(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front("tipe_dokumen: monografi\npenerbit: X\ntempat_terbit: Y\n"))
+    messages = " ".join(problems_for(kit))
+    assert "missing required key 'judul'" in messages and "missing required key 'tahun'" in messages
+
+
+def test_no_front_matter(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text="# Hanya markdown\n")
+    assert "content/keputusan/2024/kpt-1.md:1: no YAML front matter" in only_problem(kit, "kpt-1.md")
+
+
+def test_duplicate_ids_name_both_files(kit: SiteKit) -> None:
+    kit.add_product("kpt-1")
+    kit.add_product("kpt-1", folder="lain/2024")
+    messages = [p for p in problems_for(kit) if "used by more than one product" in p]
+    assert len(messages) == 2
+    assert "content/keputusan/2024/kpt-1.md" in messages[0] and "content/lain/2024/kpt-1.md" in messages[0]
+
+
+def test_missing_attachment(kit: SiteKit) -> None:
+    md = kit.add_product("kpt-1")
+    md.with_name("kpt-1.pdf").unlink()
+    message = only_problem(kit, "kpt-1.md")
+    assert ":11: attachment 'kpt-1.pdf' does not exist" in message  # line 11: `berkas:`
+
+
+def test_attachment_outside_content(kit: SiteKit) -> None:
+    (kit.root / "rahasia.pdf").write_bytes(b"%PDF-1.4 secret")
+    kit.add_product("kpt-1", text=front(BASE + "berkas:\n  - ../../../rahasia.pdf\n"))
+    assert "lies outside content/" in only_problem(kit, "kpt-1.md")
+
+
+def test_attachment_absolute_path(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front(BASE + "berkas:\n  - /etc/passwd\n"))
+    assert "must be relative" in only_problem(kit, "kpt-1.md")
+
+
+def test_attachment_symlink_is_refused(kit: SiteKit) -> None:
+    secret = kit.root.parent / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.4 secret")
+    md = kit.add_product("kpt-1")
+    pdf = md.with_name("kpt-1.pdf")
+    pdf.unlink()
+    os.symlink(secret, pdf)
+    assert "symbolic link" in only_problem(kit, "kpt-1.md")
+
+
+def test_attachment_through_symlinked_folder_is_refused(kit: SiteKit) -> None:
+    outside = kit.root.parent / "outside"
+    outside.mkdir()
+    (outside / "a.pdf").write_bytes(b"%PDF-1.4")
+    os.symlink(outside, kit.root / "content" / "link")
+    kit.add_product("kpt-1", text=front(BASE + "berkas:\n  - ../../link/a.pdf\n"))
+    messages = problems_for(kit)
+    assert any("symbolic link" in m and "kpt-1.md" in m for m in messages)
+    assert any(m.startswith("content/link:") for m in messages)
+
+
+def test_product_file_symlink_is_refused(kit: SiteKit) -> None:
+    outside = kit.root.parent / "x.md"
+    outside.write_text(PRODUCT.format(id="x", judul="X", nomor="1", extra=""))
+    os.symlink(outside, kit.root / "content" / "x.md")
+    assert "symbolic link" in only_problem(kit, "content/x.md")
+
+
+def test_relation_to_unknown_product(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front(BASE + "relasi:\n  - jenis: mencabut\n    target: tidak-ada\n"))
+    assert ":9: relasi target 'tidak-ada' is not a product id" in only_problem(kit, "kpt-1.md")
+
+
+def test_all_problems_in_all_files_reported_in_one_run(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front(BASE + "judull: x\n"))
+    kit.add_product("kpt-2", text=front(BASE.replace("2024-01-15", "2024-13-01")))
+    (kit.root / "approvals/petugas.yaml").write_text('- nama: A\n  nip: "123"\n  peran: [web_admin]\n')
+    (kit.root / "approvals/kpt-1").mkdir()
+    (kit.root / "approvals/kpt-1/02-web_admin.yaml").write_text("produk: kpt-1\nlangkah: dua\n")
+    messages = problems_for(kit)
+    for part in ("kpt-1.md:8", "kpt-2.md:6", "petugas.yaml:2", "02-web_admin.yaml"):
+        assert any(part in m for m in messages), (part, messages)
+
+
+# -- the SOP and the roster ----------------------------------------------------------------------------
+def test_sop_steps_must_be_numbered_in_order(kit: SiteKit) -> None:
+    sop = kit.root / "approvals/sop.yaml"
+    sop.write_text(sop.read_text().replace("{no: 3,", "{no: 5,"))
+    assert "step number 5 where 3 was expected" in only_problem(kit, "sop.yaml")
+
+
+def test_sop_validation_role_must_be_held(kit: SiteKit) -> None:
+    roster = kit.root / "approvals/petugas.yaml"
+    roster.write_text(roster.read_text().replace("[pengarah]", "[web_admin]"))
+    assert "nobody in petugas.yaml holds that role" in only_problem(kit, "sop.yaml")
+
+
+def test_nip_must_have_18_digits(kit: SiteKit) -> None:
+    roster = kit.root / "approvals/petugas.yaml"
+    roster.write_text(roster.read_text().replace('"199002022015022002"', '"19900202201502200"'))
+    assert "approvals/petugas.yaml:5: NIP '19900202201502200' is not 18 digits" in only_problem(kit, "petugas.yaml")
+
+
+def test_roster_dates_in_order(kit: SiteKit) -> None:
+    roster = kit.root / "approvals/petugas.yaml"
+    roster.write_text(roster.read_text().replace("aktif_sampai: 2023-12-31", "aktif_sampai: 2019-12-31"))
+    assert "aktif_sampai is before aktif_sejak" in only_problem(kit, "petugas.yaml")
+
+
+def test_roster_duplicate_person(kit: SiteKit) -> None:
+    roster = kit.root / "approvals/petugas.yaml"
+    roster.write_text(roster.read_text() + '- nama: Rina Web\n  nip: "199009092015092009"\n  peran: [web_admin]\n')
+    assert "'Rina Web' is listed twice" in only_problem(kit, "petugas.yaml")
+
+
+def test_missing_policy_files(kit: SiteKit) -> None:
+    (kit.root / "approvals/sop.yaml").unlink()
+    assert "the SOP is missing" in only_problem(kit, "sop.yaml")
+
+
+# -- sign-off files are input too ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, words", [
+    ("produk: kpt-1\nlangkah: 2\n", "missing required key 'peran'"),
+    ("produk: [\n", "invalid YAML"),
+    ("produk: kpt-1\nlangkah: 2\nperan: web_admin\noleh: Rina Web\nkeputusan: ok\nwaktu: 2024-02-01T09:00:00+07:00\nberkas:\n  kpt-1.md: abc\n",
+     "'keputusan' is 'ok'"),
+    ("produk: kpt-1\nlangkah: 2\nperan: web_admin\noleh: Rina Web\nkeputusan: disetujui\nwaktu: 2024-02-01T09:00:00\nberkas:\n  kpt-1.md: " + "a" * 64 + "\n",
+     "UTC offset"),
+])
+def test_unparseable_signoff_is_invalid_input(kit: SiteKit, text: str, words: str) -> None:
+    kit.add_product("kpt-1")
+    (kit.root / "approvals/kpt-1").mkdir()
+    (kit.root / "approvals/kpt-1/02-web_admin.yaml").write_text(text)
+    messages = [m for m in problems_for(kit) if m.startswith("approvals/kpt-1/02-web_admin.yaml:")]
+    assert any(words in m for m in messages), messages
+
+
+def test_base_url_must_be_absolute(kit: SiteKit) -> None:
+    pyproject = kit.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("https://jdih.uji.example/", "jdih.uji.example"))
+    assert "pyproject.toml:3: [tool.jdih] base_url 'jdih.uji.example' is not an absolute" in only_problem(kit, "pyproject.toml")
+
+
+def test_unreadable_utf8(kit: SiteKit) -> None:
+    md = kit.add_product("kpt-1")
+    md.write_bytes(b"---\njudul: \xff\n---\n")
+    assert "not UTF-8" in only_problem(kit, "kpt-1.md")
