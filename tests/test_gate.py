@@ -224,3 +224,14 @@ def test_gate_refuses_a_naive_clock(signed: SiteKit) -> None:
 def test_every_failure_is_reported_at_once(signed: SiteKit) -> None:
     signed.sign("kpt-1", 4, by="Ani Pengusul", keputusan="ditolak", when=NOW + timedelta(days=1))
     assert rules(verdict_of(signed)) == {gate.RULE_ROLE, gate.RULE_DECISION_TIME}
+
+
+def test_evaluate_product_refuses_a_record_from_another_folder(signed: SiteKit) -> None:
+    """evaluate_product is also called by `jdih approve` with candidate records: the folder is checked too."""
+    import dataclasses
+
+    site, _ = load_site(signed.root)
+    product = site.product("kpt-1")
+    records = [r if r.langkah != 4 else dataclasses.replace(r, folder="kpt-lain") for r in site.signoffs]
+    verdict = gate.evaluate_product(product, records, site.sop, {p.nama: p for p in site.roster}, NOW)
+    assert {f.rule for f in verdict.failures} == {gate.RULE_NAMES}
