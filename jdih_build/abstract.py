@@ -3,6 +3,7 @@ converted with Python-Markdown and then sanitised with nh3 (Markdown passes raw 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -28,10 +29,16 @@ class Abstract:
         return not (self.intro_html or self.abstrak_html or self.catatan_html)
 
 
+@functools.lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter, reset before each use: building it is most of the cost of a small abstract."""
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
 def to_safe_html(source: str) -> str:
     if not source.strip():
         return ""
-    converted = markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html")
+    converted = _converter().reset().convert(source)
     # Headings inside an abstract start at h3: the page has its own h1 and h2.
     converted = re.sub(r"<(/?)h[12]>", r"<\1h3>", converted)
     return nh3.clean(converted, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -145,11 +145,8 @@ def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], 
     for facet in FACETS:
         buckets: dict[str, tuple[str, list[Entry]]] = {}
         for entry in entries:
-            for value in entry.facet_values(facet):
-                slug = slugify(value)
-                label, members = buckets.setdefault(slug, (value, []))
-                if entry not in members:
-                    members.append(entry)
+            for slug, value in {slugify(v): v for v in reversed(entry.facet_values(facet))}.items():
+                buckets.setdefault(slug, (value, []))[1].append(entry)  # once per entry, even if values repeat
         ordered = sorted(buckets.items(), key=lambda kv: (-int(kv[0]) if facet == "tahun" else 0, kv[1][0].casefold()))
         groups[facet] = tuple(Group(facet, slug, label, tuple(members)) for slug, (label, members) in ordered)
     return Catalogue(tuple(entries), groups)
