@@ -1,0 +1,280 @@
+"""`jdih status [ID] [--json] [--site DIR]`: where each product stands in the SOP.
+
+For every product (or the one named): published or withheld; the steps signed (the record that
+counts for each step: who, when, the time it took against the SOP's `mutu_baku`); the next required
+step and who may sign it now; whether it is overdue; and, for a withheld product, every gate failure
+with its fix. The timing rules are those of `sop_timing` (see its docstring). Exit 0; exit 1 when
+the input is invalid (the problems are printed) or ID names no product.
+
+`--json` prints one JSON object, stable for the same input and clock (keys in a fixed order,
+products sorted by id, steps in SOP order). Schema `jdih-status/1`:
+
+    {
+      "schema": "jdih-status/1",
+      "now": "<ISO 8601 with offset>",                  # the clock the status was computed at
+      "sop": {"nomor": str, "nama": str, "pemisahan_tugas": bool},
+      "summary": {"products": int, "published": int, "withheld": int, "overdue": int},
+      "products": [{
+        "id": str, "judul": str, "source": "<path of the .md, relative to the site>",
+        "published": bool,
+        "signed": [{                                    # one per SOP step with a record that counts
+          "step": int, "kegiatan": str, "peran": str,   # the step, and the role the SOP gives it
+          "validasi": bool,
+          "oleh": str, "keputusan": "disetujui" | "ditolak", "waktu": "<ISO 8601>",
+          "record": "<path of the sign-off, relative to the site>",
+          "minutes": float | null,                      # time since the previous recorded step
+          "from_step": int | null,                      # that previous recorded step
+          "covers": "<'4', or '2-4' when steps between had no record>",
+          "allowed_minutes": int,                       # sum of mutu_baku of the covered steps
+          "on_time": bool | null,                       # null when not timed
+          "late_by_minutes": float | null,              # 0 when on time, null when not timed
+          "not_timed": null | "no_start" | "rejected" | "future" | "out_of_order"
+        }],
+        "next_step": null | {"step": int, "kegiatan": str, "peran": str, "mutu_baku": int,
+                             "may_sign": [str]},        # roster names, sorted
+        "overdue": null | {"step": int, "since": "<ISO 8601>", "since_step": int,
+                           "waiting_minutes": float, "allowed_minutes": int, "late_by_minutes": float},
+        "failures": [{"rule": str, "step": int, "message": str, "fix": str, "record": str | null}]
+      }],
+      "notices": [{"record": str, "message": str, "fix": str}]
+    }
+
+Minutes are rounded to two decimals. With ID, `products` holds that product only and `notices` only
+those about its approvals/ID/ folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from .gate import GateResult, evaluate
+from .model import Site
+from .reporting import problem_lines, rel
+from .site import load_site
+from .sop_timing import REASON_TEXT, Measurement, ProductTiming, timings
+
+SCHEMA = "jdih-status/1"
+EXIT_OK, EXIT_INVALID = 0, 1
+
+
+# -- data ------------------------------------------------------------------------------------------
+
+def _minutes(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _signed(m: Measurement, root: Path) -> dict[str, Any]:
+    return {
+        "step": m.step.no,
+        "kegiatan": m.step.kegiatan,
+        "peran": m.step.pelaksana,
+        "validasi": m.step.validasi,
+        "oleh": m.record.oleh,
+        "keputusan": m.record.keputusan,
+        "waktu": m.record.waktu.isoformat(),
+        "record": rel(m.record.path, root),
+        "minutes": _minutes(m.minutes),
+        "from_step": m.start.langkah if m.start is not None else None,
+        "covers": m.span,
+        "allowed_minutes": m.allowed,
+        "on_time": m.on_time,
+        "late_by_minutes": _minutes(m.late_by),
+        "not_timed": m.reason,
+    }
+
+
+def _product(t: ProductTiming, root: Path) -> dict[str, Any]:
+    next_step = None
+    if t.next_step is not None:
+        next_step = {"step": t.next_step.no, "kegiatan": t.next_step.kegiatan, "peran": t.next_step.pelaksana,
+                     "mutu_baku": t.next_step.mutu_baku, "may_sign": [p.nama for p in t.eligible]}
+    overdue = None
+    if t.overdue is not None:
+        overdue = {"step": t.overdue.step.no, "since": t.overdue.since.waktu.isoformat(),
+                   "since_step": t.overdue.since.langkah, "waiting_minutes": _minutes(t.overdue.waiting_minutes),
+                   "allowed_minutes": t.overdue.allowed, "late_by_minutes": _minutes(t.overdue.late_by)}
+    return {
+        "id": t.product.id,
+        "judul": t.product.judul,
+        "source": rel(t.product.source, root),
+        "published": t.published,
+        "signed": [_signed(m, root) for m in t.measurements],
+        "next_step": next_step,
+        "overdue": overdue,
+        "failures": [{"rule": f.rule, "step": f.step, "message": f.message, "fix": f.fix,
+                      "record": rel(f.record, root) if f.record else None} for f in t.verdict.failures],
+    }
+
+
+def status_data(site: Site, gate: GateResult, now: datetime, product_id: str | None = None) -> dict[str, Any]:
+    """The whole status as JSON-ready data (schema in the module docstring)."""
+    root = site.root
+    chosen = [t for t in timings(site, gate, now) if product_id is None or t.product.id == product_id]
+    notices = gate.notices
+    if product_id is not None:
+        folder = root / "approvals" / product_id
+        notices = tuple(n for n in notices if n.path.parent == folder)
+    return {
+        "schema": SCHEMA,
+        "now": now.isoformat(),
+        "sop": {"nomor": site.sop.nomor, "nama": site.sop.nama, "pemisahan_tugas": site.sop.pemisahan_tugas},
+        "summary": {"products": len(chosen), "published": sum(1 for t in chosen if t.published),
+                    "withheld": sum(1 for t in chosen if not t.published),
+                    "overdue": sum(1 for t in chosen if t.overdue is not None)},
+        "products": [_product(t, root) for t in chosen],
+        "notices": [{"record": rel(n.path, root), "message": n.message, "fix": n.fix} for n in notices],
+    }
+
+
+# -- text ------------------------------------------------------------------------------------------
+
+def duration(minutes: float) -> str:
+    """A duration for people: '35 min', '8 h 05 min', '3 d 4 h'."""
+    total = int(round(minutes))
+    if total < 60:
+        return f"{total} min"
+    if total < 24 * 60:
+        return f"{total // 60} h {total % 60:02d} min"
+    days, rest = divmod(total, 24 * 60)
+    return f"{days} d {rest // 60} h"
+
+
+def moment(iso: str) -> str:
+    """'2023-11-09T09:35:00+07:00' -> '2023-11-09 09:35 +07:00' (the record's own offset)."""
+    value = datetime.fromisoformat(iso)
+    offset = value.strftime("%z")
+    zone = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{value:%Y-%m-%d %H:%M} {zone}".rstrip()
+
+
+Paint = Callable[[str, str], str]
+COLOURS = {"ok": "32", "bad": "31", "warn": "33", "strong": "1"}
+
+
+def painter(colour: bool) -> Paint:
+    if not colour:
+        return lambda text, kind: text
+    return lambda text, kind: f"\033[{COLOURS[kind]}m{text}\033[0m"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Left-aligned columns, two spaces apart; the last column is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows]
+
+
+def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
+    cells = [str(s["step"]), s["peran"], s["oleh"], moment(s["waktu"])]
+    if s["minutes"] is None:
+        cells += ["-", f"{s['allowed_minutes']} min"]
+        verdict = f"not timed: {REASON_TEXT[s['not_timed']]}"
+        kind = "bad" if s["not_timed"] in ("rejected", "out_of_order", "future") else None
+    else:
+        covers = f" (steps {s['covers']})" if "-" in s["covers"] else ""
+        cells += [duration(s["minutes"]), f"{s['allowed_minutes']} min{covers}"]
+        verdict = "on time" if s["on_time"] else f"LATE by {duration(s['late_by_minutes'])}"
+        kind = None if s["on_time"] else "warn"
+    return cells + [verdict], kind
+
+
+def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
+    state = paint("published", "ok") if p["published"] else paint("WITHHELD", "bad")
+    lines = [f"{paint(p['id'], 'strong')}: {state}", f"  {p['judul']}", f"  {p['source']}"]
+    if p["signed"]:
+        header = ["step", "role", "signed by", "at", "took", "allowed", "result"]
+        rows, kinds = [header], [None]
+        for s in p["signed"]:
+            row, kind = _step_row(s)
+            rows.append(row)
+            kinds.append(kind)
+        for line, kind in zip(_table(rows), kinds):
+            lines.append("  " + (paint(line, kind) if kind else line))
+    else:
+        lines.append("  no sign-off yet")
+    nxt = p["next_step"]
+    if nxt is not None:
+        who = ", ".join(nxt["may_sign"]) if nxt["may_sign"] else (
+            f"nobody now (no active {nxt['peran']} on the roster who signed no other step of this product)")
+        lines.append(f"  next: step {nxt['step']} ({nxt['kegiatan']}), role {nxt['peran']}; may sign: {who}")
+    late = p["overdue"]
+    if late is not None:
+        lines.append("  " + paint(
+            f"OVERDUE: step {late['step']} waiting {duration(late['waiting_minutes'])} since step {late['since_step']} "
+            f"({moment(late['since'])}); allowed {duration(late['allowed_minutes'])}, "
+            f"late by {duration(late['late_by_minutes'])}", "bad"))
+    if p["failures"]:
+        lines.append("  not published because:")
+        for f in p["failures"]:
+            where = f" [{f['record']}]" if f["record"] else ""
+            lines.append(f"    - rule {f['rule']}, step {f['step']}: {f['message']}{where}")
+            lines.append(f"      fix: {f['fix']}")
+    return lines
+
+
+def status_text(data: dict[str, Any], colour: bool = False) -> str:
+    paint = painter(colour)
+    s = data["summary"]
+    lines = [f"SOP {data['sop']['nomor']} at {moment(data['now'])}: {s['products']} product(s), "
+             f"{s['published']} published, {s['withheld']} withheld, {s['overdue']} overdue"]
+    for p in data["products"]:
+        lines.append("")
+        lines += product_lines(p, paint)
+    if data["notices"]:
+        lines.append("")
+        lines += [f"notice: {n['record']}: {n['message']} - {n['fix']}" for n in data["notices"]]
+    return "\n".join(lines) + "\n"
+
+
+# -- command ---------------------------------------------------------------------------------------
+
+def wants_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def run_status(root: Path, product_id: str | None, as_json: bool, now: datetime, out: TextIO, err: TextIO,
+               colour: bool = False) -> int:
+    """The command with its clock and streams injected (the tests use this)."""
+    site, problems = load_site(root)
+    if site is None:
+        for line in problem_lines(problems.sorted()):
+            print(line, file=err)
+        print(f"status: the input is invalid ({len(problems.sorted())} problem(s)); fix them, then run again", file=err)
+        return EXIT_INVALID
+    if product_id is not None and site.product(product_id) is None:
+        ids = sorted(p.id for p in site.products)
+        close = difflib.get_close_matches(product_id, ids, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `jdih status` lists every product"
+        print(f"error: no product has the id '{product_id}'{hint}", file=err)
+        return EXIT_INVALID
+    data = status_data(site, evaluate(site, now), now, product_id)
+    if as_json:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(status_text(data, colour))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .cli import now   # the one real clock of the CLI
+
+    return run_status(Path(args.site).resolve(), args.id, args.json, now(), sys.stdout, sys.stderr,
+                      colour=not args.json and wants_colour(sys.stdout))
+
+
+def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = commands.add_parser(
+        "status", help="where each product stands in the SOP",
+        description="Show, for every product or the one named, the steps signed and the time each took against the "
+                    "SOP's mutu_baku, the next step and who may sign it, whether it is overdue, and why a withheld "
+                    "product is withheld. Writes nothing; exit 0 (1 on invalid input or an unknown ID).")
+    site_option(p)
+    p.add_argument("id", nargs="?", metavar="ID", help="one product's id (default: every product)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON (schema jdih-status/1)")
+    p.set_defaults(run=cmd_status)
