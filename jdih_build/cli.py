@@ -12,6 +12,7 @@ from typing import Sequence
 from . import __version__
 from .build import build
 from .gate import evaluate
+from .progress import Progress
 from .reporting import gate_lines, problem_lines, summary
 from .site import load_site
 
@@ -19,7 +20,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("serve", "approve", "scaffold", "status", "sop_report")
 
 
 def now() -> datetime:
@@ -35,7 +36,8 @@ def _err(lines: list[str]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     site = Path(args.site)
     out = Path(args.out) if args.out else site / "output"
-    report = build(site, out, now(), base_url=args.base_url)
+    with Progress(None, "building") as progress:
+        report = build(site, out, now(), base_url=args.base_url, progress=progress)
     if not report.ok:
         _err(problem_lines(report.problems))
         _err([f"build failed: {len(report.problems)} problem(s); {out} was left as it was"])
