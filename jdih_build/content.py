@@ -91,6 +91,8 @@ def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | N
     name = posixpath.normpath(entry)
     if name.endswith(".md"):
         return None, f"attachment '{entry}' is a .md file, which is itself a product"
+    if posixpath.basename(name) == "index.html":
+        return None, f"attachment '{entry}' is named index.html, which is the product page's own name"
     target = Path(os.path.normpath(md.parent / name))
     if not target.is_relative_to(content_dir):
         return None, f"attachment '{entry}' lies outside content/"

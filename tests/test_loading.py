@@ -219,3 +219,9 @@ def test_unreadable_utf8(kit: SiteKit) -> None:
     md = kit.add_product("kpt-1")
     md.write_bytes(b"---\njudul: \xff\n---\n")
     assert "not UTF-8" in only_problem(kit, "kpt-1.md")
+
+
+def test_attachment_may_not_take_the_product_pages_name(kit: SiteKit) -> None:
+    md = kit.add_product("kpt-1", text=front(BASE + "berkas:\n  - index.html\n"))
+    md.with_name("index.html").write_text("<script>alert(1)</script>")
+    assert "named index.html" in only_problem(kit, "kpt-1.md")
