@@ -41,6 +41,8 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "putusan": ("nomor", "pengadilan", "tanggal_dibacakan"),
 }
 TINGKAT_PROSES = ("Pertama", "Banding", "Kasasi", "Peninjauan Kembali")
+# Served from the site's own origin, these could run scripts there (stored XSS): never attachments.
+ACTIVE_CONTENT_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".js", ".mjs", ".xml", ".xsl")
 ISBN_PATTERN = re.compile(r"(97[89][- ]?)?[0-9][- 0-9]{8,15}[0-9Xx]")
 
 
@@ -91,8 +93,9 @@ def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | N
     name = posixpath.normpath(entry)
     if name.endswith(".md"):
         return None, f"attachment '{entry}' is a .md file, which is itself a product"
-    if posixpath.basename(name) == "index.html":
-        return None, f"attachment '{entry}' is named index.html, which is the product page's own name"
+    if posixpath.splitext(name)[1].lower() in ACTIVE_CONTENT_SUFFIXES:
+        return None, (f"attachment '{entry}' is a web page or script, which would run on the public site; "
+                      "attach the document as PDF")
     target = Path(os.path.normpath(md.parent / name))
     if not target.is_relative_to(content_dir):
         return None, f"attachment '{entry}' lies outside content/"

@@ -221,7 +221,8 @@ def test_unreadable_utf8(kit: SiteKit) -> None:
     assert "not UTF-8" in only_problem(kit, "kpt-1.md")
 
 
-def test_attachment_may_not_take_the_product_pages_name(kit: SiteKit) -> None:
-    md = kit.add_product("kpt-1", text=front(BASE + "berkas:\n  - index.html\n"))
-    md.with_name("index.html").write_text("<script>alert(1)</script>")
-    assert "named index.html" in only_problem(kit, "kpt-1.md")
+@pytest.mark.parametrize("name", ["index.html", "lampiran.SVG", "x.js"])
+def test_attachment_that_could_run_scripts_is_refused(kit: SiteKit, name: str) -> None:
+    md = kit.add_product("kpt-1", text=front(BASE + f"berkas:\n  - {name}\n"))
+    md.with_name(name).write_text("<script>alert(1)</script>")
+    assert "would run on the public site" in only_problem(kit, "kpt-1.md")
