@@ -32,7 +32,7 @@ def absolute(config: SiteConfig, path: str) -> str:
 def jdihn_record(entry: Entry, config: SiteConfig) -> dict[str, str]:
     """One feed record; every value a string, never null.
 
-    Decisions where the standard is loose (documented in the README):
+    Decisions where the standard is loose (documented per type in docs/fields.md):
     - a product that is enacted but not promulgated (a keputusan) repeats its tanggal_penetapan and
       year as tanggal/tahun_pengundangan, as JDIH members do; a putusan uses its tanggal_dibacakan;
     - `abstrak` carries the abstract's plain text, `urlAbstrak` the abstract on the product page;

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import formatting
 from .catalogue import FACET_LABEL, FACETS, TIPE_LABEL, Catalogue, Entry, Group
 from .model import SiteConfig, Sop
+from .statistics import statistics
 
 PAGE_SIZE = 20
 HOME_LATEST = 10
@@ -151,36 +152,89 @@ def catalogue_rows(entry: Entry) -> list[tuple[str, str]]:
     return [(label, str(value)) for label, value in rows if value not in (None, "")]
 
 
+def _joined(*parts: object, sep: str = ", ") -> str:
+    return sep.join(str(part) for part in parts if part not in (None, ""))
+
+
+def _sentences(*parts: object) -> str:
+    """Parts joined as sentences, without doubling a full stop a part already ends with."""
+    return "".join(f"{str(part).rstrip('.')}. " for part in parts if part not in (None, "")).rstrip()
+
+
+def _edisi(value: str | None) -> str | None:
+    return value if not value or value.casefold().startswith("ed") else f"Edisi {value}"
+
+
 def citation(entry: Entry) -> str:
-    """A citation line, e.g. 'Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (LN 2017/182)'."""
+    """A citation line in the form usual for the product's type, e.g.
+    peraturan: 'Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (LN 2017/182)';
+    monografi: 'T.E.U. (Tahun). Judul. Edisi. Tempat: Penerbit.';
+    artikel:   'T.E.U. (Tahun). "Judul". Nama terbitan, Volume, hlm. Halaman.';
+    putusan:   'Putusan <pengadilan> Nomor <nomor> tanggal <dibacakan>, Judul'."""
     p = entry.product
+    x = p.extra_fields
+    if p.tipe_dokumen == "monografi":
+        return _sentences(f"{p.teu_badan} ({p.tahun})" if p.teu_badan else str(p.tahun), p.judul,
+                          _edisi(x.get("edisi")), _joined(x.get("tempat_terbit"), x.get("penerbit"), sep=": "))
+    if p.tipe_dokumen == "artikel":
+        where = (_joined(x.get("nama_terbitan"), x.get("volume"), f"hlm. {x['halaman']}" if x.get("halaman") else None)
+                 if x.get("nama_terbitan") else p.sumber)
+        return _sentences(f"{p.teu_badan} ({p.tahun})" if p.teu_badan else str(p.tahun),
+                          f"\u201c{p.judul.rstrip('.')}\u201d", where)
+    if p.tipe_dokumen == "putusan":
+        day = x.get("tanggal_dibacakan")
+        head = _joined("Putusan", x.get("pengadilan"), f"Nomor {p.nomor}" if p.nomor else None,
+                       f"tanggal {formatting.tanggal(day)}" if day else None, sep=" ")
+        return f"{head}, {p.judul}"
     text = p.judul
+    if p.nomor and p.nomor.casefold() not in text.casefold():
+        text += f", Nomor {p.nomor}" + ("" if str(p.tahun) in p.nomor else f" Tahun {p.tahun}")
     if p.sumber:
         text += f" ({p.sumber})"
     return text
 
 
+# schema.org properties of a peraturan for its own (not the derived) relations.
 SCHEMA_RELATION = {"mencabut": "legislationRepeals", "mengubah": "legislationChanges",
-                   "melaksanakan": "legislationApplies", "dicabut": "isPartOf"}
+                   "melaksanakan": "legislationApplies"}
+# schema.org @type per tipe_dokumen; an artikel in a named periodical is a ScholarlyArticle.
+SCHEMA_TYPE = {"peraturan": "Legislation", "monografi": "Book", "artikel": "Article", "putusan": "CreativeWork"}
+LANGUAGE_CODE = {"indonesia": "id", "inggris": "en", "belanda": "nl", "jerman": "de", "perancis": "fr",
+                 "prancis": "fr", "jepang": "ja", "arab": "ar", "melayu": "ms", "spanyol": "es"}
+
+
+def agent(name: str) -> dict[str, str]:
+    """A T.E.U. heading as a schema.org agent: personal names are written inverted with a comma
+    ('Alfian, M. Aflan'), corporate headings with full stops ('Indonesia. Mahkamah Agung')."""
+    return {"@type": "Person" if "," in name else "Organization", "name": name}
 
 
 def jsonld(entry: Entry, config: SiteConfig) -> Markup:
-    """schema.org Legislation for the product page, safe to put inside <script>."""
+    """schema.org data for the product page, safe to put inside <script>: Legislation for a peraturan,
+    Book for a monografi, ScholarlyArticle/Article for an artikel, CreativeWork for a putusan."""
     p = entry.product
+    x = p.extra_fields
     url = config.base_url + entry.url
+    kind = SCHEMA_TYPE[p.tipe_dokumen]
+    if p.tipe_dokumen == "artikel" and x.get("nama_terbitan"):
+        kind = "ScholarlyArticle"
     data: dict[str, object] = {
         "@context": "https://schema.org",
-        "@type": "Legislation" if p.tipe_dokumen == "peraturan" else "CreativeWork",
+        "@type": kind,
         "@id": url,
         "url": url,
         "name": p.judul,
-        "inLanguage": "id",
+        "inLanguage": LANGUAGE_CODE.get(p.bahasa.casefold(), p.bahasa),
     }
+    if p.jenis:
+        data["genre"] = p.jenis
     if p.tipe_dokumen == "peraturan":
-        data["legislationIdentifier"] = " ".join(x for x in (p.singkatan_jenis or p.jenis, p.nomor) if x) or p.id
+        data["legislationIdentifier"] = " ".join(v for v in (p.singkatan_jenis or p.jenis, p.nomor) if v) or p.id
         data["legislationType"] = p.jenis
         if p.tanggal_penetapan:
             data["legislationDate"] = p.tanggal_penetapan.isoformat()
+        if p.tanggal_pengundangan:
+            data["datePublished"] = p.tanggal_pengundangan.isoformat()
         if p.status:
             data["legislationLegalForce"] = ("https://schema.org/InForce" if p.status == "Berlaku"
                                              else "https://schema.org/NotInForce")
@@ -188,17 +242,46 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
             data["legislationPassedBy"] = {"@type": "Organization", "name": p.teu_badan}
         if p.tempat_penetapan:
             data["spatialCoverage"] = {"@type": "Place", "name": p.tempat_penetapan}
-        for kind, prop in (("mencabut", "legislationRepeals"), ("mengubah", "legislationChanges"),
-                           ("melaksanakan", "legislationApplies")):
-            targets = [config.base_url + f"produk/{r.target.id}/" for r in entry.relations if r.kind == kind]
+        for relation, prop in SCHEMA_RELATION.items():
+            targets = [config.base_url + f"produk/{r.target.id}/" for r in entry.relations if r.kind == relation]
             if targets:
                 data[prop] = [{"@id": t} for t in targets]
+    elif p.tipe_dokumen == "putusan":
+        data["identifier"] = p.nomor
+        if x.get("tanggal_dibacakan"):
+            data["dateCreated"] = x["tanggal_dibacakan"].isoformat()
+        if x.get("pengadilan"):
+            data["creator"] = {"@type": "GovernmentOrganization", "name": x["pengadilan"]}
+        if p.status:
+            data["creativeWorkStatus"] = p.status
     else:
         data["datePublished"] = str(p.tahun)
         if p.teu_badan:
-            data["author"] = {"@type": "Organization", "name": p.teu_badan}
+            data["author"] = agent(p.teu_badan)
+        if x.get("penerbit"):
+            data["publisher"] = {"@type": "Organization", "name": x["penerbit"]}
+        if x.get("tempat_terbit"):
+            data["locationCreated"] = {"@type": "Place", "name": x["tempat_terbit"]}
+        if p.tipe_dokumen == "monografi":
+            if x.get("isbn"):
+                data["isbn"] = x["isbn"]
+            if x.get("edisi"):
+                data["bookEdition"] = x["edisi"]
+            if x.get("judul_seri"):
+                data["isPartOf"] = {"@type": "BookSeries", "name": x["judul_seri"]}
+            if x.get("nomor_panggil"):
+                data["identifier"] = {"@type": "PropertyValue", "propertyID": "Nomor Panggil", "value": x["nomor_panggil"]}
+        elif x.get("nama_terbitan"):
+            periodical: dict[str, object] = {"@type": "Periodical", "name": x["nama_terbitan"]}
+            if x.get("volume"):
+                periodical = {"@type": "PublicationVolume", "volumeNumber": x["volume"], "isPartOf": periodical}
+            data["isPartOf"] = periodical
+            if x.get("halaman"):
+                data["pagination"] = x["halaman"]
     if p.subjek:
         data["keywords"] = list(p.subjek)
+    if entry.abstract.plain_text:
+        data["abstract"] = entry.abstract.plain_text
     if entry.files:
         data["encoding"] = [{"@type": "MediaObject", "contentUrl": url + f.attachment.output_name,
                              "contentSize": str(f.attachment.size)} for f in entry.files]
@@ -216,5 +299,5 @@ def all_outputs(renderer: Renderer) -> Iterator[Output]:
         for group in catalogue.groups[facet]:
             yield from renderer.group_pages(group)
     yield from renderer.optional("cari.html", "cari/index.html")
-    yield from renderer.optional("statistik.html", "statistik/index.html")
+    yield from renderer.optional("statistik.html", "statistik/index.html", stats=statistics(catalogue))
     yield renderer.not_found()
