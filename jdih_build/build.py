@@ -19,6 +19,7 @@ from .model import Attachment, Site
 from .pdf_info import PdfInfo, inspect_pdf
 from .problems import Problem
 from .progress import Progress
+from .search_index import SearchIndexError, SearchRecord, build_search_index
 from .render import Output, Renderer, TemplateProblem, all_outputs, make_environment
 from .site import load_site
 from .writer import OutputError, check_destination, discard, new_staging, swap_in, write_tree
@@ -57,15 +58,26 @@ def site_outputs(site: Site, catalogue: Catalogue, source_date_epoch: str | None
     return outputs
 
 
+def search_records(catalogue: Catalogue) -> list[SearchRecord]:
+    """The text inside each published product's PDFs, merged into its page's search entry."""
+    records = []
+    for entry in catalogue.entries:
+        text = " ".join(f.info.text for f in entry.files if f.info.text)
+        if text:
+            records.append(SearchRecord(url=entry.url, title=entry.product.judul, content=text))
+    return records
+
+
 def inspect_attachment(attachment: Attachment) -> PdfInfo:
     return inspect_pdf(attachment.path)
 
 
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
           inspect: Callable[[Attachment], PdfInfo] = inspect_attachment, drafts: bool = False,
-          progress: Progress | None = None) -> BuildReport:
+          search: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
-    products, marked as not valid; it is refused for the site's own output/ so a draft never lands there."""
+    products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
+    `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second)."""
     report = BuildReport(out=out)
     site, problems = load_site(root, base_url)
     if site is None:
@@ -92,7 +104,12 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     try:
         outputs = site_outputs(site, catalogue, os.environ.get("SOURCE_DATE_EPOCH"))
         report.files_written = write_tree(staging, outputs if progress is None else progress.track(outputs))
+        if search:
+            build_search_index(staging, search_records(catalogue))
         swap_in(staging, out)
+    except SearchIndexError as exc:
+        discard(staging)
+        report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:
         discard(staging)
         report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]

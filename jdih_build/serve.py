@@ -204,7 +204,7 @@ class Builder:
         self.builds += 1
         target = self.workdir / f"site-{self.builds}"
         started = time.monotonic()
-        report = build(self.root, target, cli.now(), drafts=self.drafts)
+        report = build(self.root, target, cli.now(), drafts=self.drafts, search=False)  # index only in jdih build
         elapsed = time.monotonic() - started
         if not report.ok:
             self._failed(report)

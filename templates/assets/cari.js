@@ -1,0 +1,293 @@
+/* Search page of the JDIH site (cari/): a small UI on top of Pagefind's JS API.
+ *
+ * The page carries data-root (relative prefix to the site root) and data-pagefind
+ * (relative URL of pagefind.js). Searches run as the user types, on submit and when
+ * a filter changes; the query is kept in the address (cari/?q=...&jenis=...), so a
+ * search can be linked to and reloaded. Nothing is loaded from other hosts.
+ */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 10;
+  var TYPING_DELAY = 250; // ms
+  var FILTERS = ["jenis", "tahun", "status"];
+
+  var app = document.getElementById("cari");
+  if (!app) return;
+  var form = document.getElementById("cari-form");
+  var input = document.getElementById("cari-q");
+  var statusBox = document.getElementById("cari-pesan");
+  var list = document.getElementById("cari-hasil");
+  var moreButton = document.getElementById("cari-lagi");
+  var failure = document.getElementById("cari-gagal");
+  var selects = {};
+  FILTERS.forEach(function (name) {
+    selects[name] = form.querySelector('select[data-filter="' + name + '"]');
+  });
+
+  var root = app.getAttribute("data-root") || "";
+  var pagefindUrl = new URL(app.getAttribute("data-pagefind"), document.baseURI).href;
+  var pagefind = null;
+  var searchCounter = 0;
+  var typingTimer = null;
+  var pending = [];   // results not yet shown
+  var shown = 0;
+
+  // ------------------------------------------------------------------ state
+
+  function currentFilters() {
+    var filters = {};
+    FILTERS.forEach(function (name) {
+      if (selects[name] && selects[name].value) filters[name] = selects[name].value;
+    });
+    return filters;
+  }
+
+  function readAddress() {
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    return params;
+  }
+
+  function writeAddress(query, filters) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    FILTERS.forEach(function (name) {
+      if (filters[name]) params.set(name, filters[name]);
+    });
+    var search = params.toString();
+    var target = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (target === window.location.pathname + window.location.search + window.location.hash) return;
+    try {
+      window.history.replaceState(null, "", target);
+    } catch (e) {
+      /* some browsers refuse this on file:// pages; the search still works */
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  function say(text) {
+    statusBox.textContent = text;
+  }
+
+  function quoted(query) {
+    return "\u201c" + query + "\u201d";
+  }
+
+  function siteHref(data) {
+    var url = data.raw_url || data.url || "";
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+      // Absolute URL: keep only its path below the site root that pagefind.js lives in.
+      var base = pagefindUrl.replace(/pagefind\/pagefind\.js$/, "");
+      url = url.indexOf(base) === 0 ? url.slice(base.length) : new URL(url).pathname;
+    }
+    return root + url.replace(/^\/+/, "");
+  }
+
+  // Pagefind's excerpt is text with <mark> around the matched words. Rebuild it
+  // with DOM nodes so that nothing else in it can ever become markup.
+  function excerptNodes(excerpt, target) {
+    var open = "\u0001", close = "\u0002";
+    var marked = String(excerpt || "").replace(/<mark>/g, open).replace(/<\/mark>/g, close);
+    var text = new DOMParser().parseFromString("<!doctype html><body>" + marked, "text/html").body.textContent;
+    var inMark = false;
+    text.split(/([\u0001\u0002])/).forEach(function (part) {
+      if (part === open) { inMark = true; return; }
+      if (part === close) { inMark = false; return; }
+      if (!part) return;
+      if (inMark) {
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        target.appendChild(mark);
+      } else {
+        target.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function firstValue(filters, name) {
+    var values = filters && filters[name];
+    return values && values.length ? values[0] : "";
+  }
+
+  function renderResult(data) {
+    var item = document.createElement("li");
+    item.className = "cari-item";
+
+    var heading = document.createElement("h2");
+    heading.className = "cari-judul";
+    var link = document.createElement("a");
+    link.href = siteHref(data);
+    link.textContent = (data.meta && data.meta.title) || siteHref(data);
+    heading.appendChild(link);
+    item.appendChild(heading);
+
+    var facts = FILTERS.map(function (name) { return firstValue(data.filters, name); })
+      .filter(function (value) { return value; });
+    if (facts.length) {
+      var info = document.createElement("p");
+      info.className = "cari-info";
+      info.textContent = facts.join(" \u00b7 ");
+      item.appendChild(info);
+    }
+
+    if (data.excerpt) {
+      var excerpt = document.createElement("p");
+      excerpt.className = "cari-kutipan";
+      excerptNodes(data.excerpt, excerpt);
+      item.appendChild(excerpt);
+    }
+    return item;
+  }
+
+  // ----------------------------------------------------------------- search
+
+  function clearResults() {
+    pending = [];
+    shown = 0;
+    list.textContent = "";
+    moreButton.hidden = true;
+  }
+
+  function showMore(counter, focusFirst) {
+    var batch = pending.slice(shown, shown + PAGE_SIZE);
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (items) {
+      if (counter !== searchCounter) return;
+      var first = null;
+      items.forEach(function (data) {
+        var node = renderResult(data);
+        if (!first) first = node;
+        list.appendChild(node);
+      });
+      shown += batch.length;
+      moreButton.hidden = shown >= pending.length;
+      if (!moreButton.hidden) {
+        var next = Math.min(PAGE_SIZE, pending.length - shown);
+        moreButton.textContent = "Tampilkan " + next + " hasil berikutnya";
+      }
+      if (focusFirst && first) {
+        var link = first.querySelector("a");
+        if (link) link.focus();
+      }
+    });
+  }
+
+  function runSearch() {
+    window.clearTimeout(typingTimer);
+    var query = input.value.trim();
+    var filters = currentFilters();
+    var hasFilters = Object.keys(filters).length > 0;
+    writeAddress(query, filters);
+    var counter = ++searchCounter;
+    if (!pagefind) return Promise.resolve();
+    if (!query && !hasFilters) {
+      clearResults();
+      say("");
+      list.removeAttribute("aria-busy");
+      return Promise.resolve();
+    }
+    list.setAttribute("aria-busy", "true");
+    return pagefind.search(query || null, { filters: filters }).then(function (search) {
+      if (counter !== searchCounter || !search) return;
+      clearResults();
+      pending = search.results;
+      return showMore(counter, false).then(function () {
+        if (counter !== searchCounter) return;
+        list.removeAttribute("aria-busy");
+        var count = pending.length;
+        var what = query ? " untuk " + quoted(query) : "";
+        var scope = hasFilters ? " dengan saringan yang dipilih" : "";
+        if (count === 0) {
+          say("Tidak ada produk hukum yang cocok" + what + scope + ". Coba kata lain atau hapus saringan.");
+        } else {
+          say(count + " produk hukum ditemukan" + what + scope + ".");
+        }
+      });
+    }).catch(function (error) {
+      if (counter !== searchCounter) return;
+      list.removeAttribute("aria-busy");
+      clearResults();
+      say("Pencarian gagal. Muat ulang halaman ini lalu coba lagi.");
+      if (window.console) console.warn("Pencarian gagal:", error);
+    });
+  }
+
+  function scheduleSearch() {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(runSearch, TYPING_DELAY);
+  }
+
+  // ---------------------------------------------------------------- filters
+
+  function fillFilter(name, counts, wanted) {
+    var select = selects[name];
+    if (!select) return;
+    var values = Object.keys(counts || {});
+    if (name === "tahun") {
+      values.sort(function (a, b) { return b.localeCompare(a, "id", { numeric: true }); });
+    } else {
+      values.sort(function (a, b) { return a.localeCompare(b, "id"); });
+    }
+    values.forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = value + " (" + counts[value] + ")";
+      select.appendChild(option);
+    });
+    if (wanted && values.indexOf(wanted) !== -1) select.value = wanted;
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function fail(error) {
+    form.hidden = true;
+    failure.hidden = false;
+    clearResults();
+    say("");
+    if (window.console) console.warn("Pagefind tidak dapat dimuat:", error);
+  }
+
+  function start() {
+    var params = readAddress();
+    form.hidden = false;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      runSearch();
+    });
+    input.addEventListener("input", scheduleSearch);
+    FILTERS.forEach(function (name) {
+      if (selects[name]) selects[name].addEventListener("change", runSearch);
+    });
+    moreButton.addEventListener("click", function () {
+      showMore(searchCounter, true);
+    });
+
+    var loading;
+    try {
+      loading = import(pagefindUrl);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    loading.then(function (module) {
+      pagefind = module;
+      return pagefind.options({ excerptLength: 30 });
+    }).then(function () {
+      pagefind.init();
+      return pagefind.filters();
+    }).then(function (available) {
+      FILTERS.forEach(function (name) {
+        fillFilter(name, available && available[name], params.get(name));
+      });
+      return runSearch();
+    }).catch(fail);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
