@@ -182,7 +182,8 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
             reason = check_signature(record.raw, record.signature, key)
             if reason is not None:
                 fail(RULE_SIGNATURE, f"step {step.no}: the signature does not verify: {reason}",
-                     f"sign the record again with {record.oleh}'s key (jdih approve --key), or remove the bad .sig and sign anew")
+                     f"{record.oleh} signs the record again: ssh-keygen -Y sign -n jdih-approval -f KEY "
+                     f"{record.path.name} (docs/kunci-tanda-tangan.md), or records the step anew with jdih approve --key")
     elif sop.tanda_tangan == "wajib":
         fail(RULE_SIGNATURE, f"step {step.no}: the record has no signature, and the SOP requires one (tanda_tangan: wajib)",
              f"sign it: jdih approve {product.id} --step {step.no} --by '{record.oleh}' --key KEYFILE")

@@ -143,4 +143,4 @@ def check_policy(sop: Sop, roster: list[Person], root: Path, problems: Problems)
             if not any(step.pelaksana in p.peran and p.kunci_publik for p in roster):
                 problems.add(path, None,
                              f"tanda_tangan is wajib but no '{step.pelaksana}' in petugas.yaml has a kunci_publik",
-                             "enrol a key for that person (README: enrolling a key) or set tanda_tangan: opsional")
+                             "enrol a key for that person (docs/kunci-tanda-tangan.md) or set tanda_tangan: opsional")
