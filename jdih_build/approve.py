@@ -23,8 +23,7 @@ from typing import Callable
 from . import sshsig
 from .gate import RULE_MISSING, Failure, Verdict, evaluate_product
 from .model import Person, SignOff, Site, Step
-from .reporting import problem_lines, rel
-from .site import load_site
+from .reporting import load_or_report, rel
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 PASSPHRASE_ENV = "JDIH_KEY_PASSPHRASE"
@@ -406,12 +405,8 @@ def _refuse(refusals: list[Refusal]) -> int:
 def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
             passphrase: PassphraseSource = passphrase_from_environment_or_terminal) -> int:
     root = request.site.resolve()
-    site, problems = load_site(root)
+    site = load_or_report(root, sys.stderr, "approve refused: fix them first (jdih check lists them); nothing was written")
     if site is None:
-        for line in problem_lines(problems.sorted()):
-            print(line, file=sys.stderr)
-        print(f"approve refused: the site has {len(problems.sorted())} problem(s) to fix first (jdih check lists them); "
-              "nothing was written", file=sys.stderr)
         return EXIT_REFUSED
 
     # 1. What the request names exists, and the request itself is complete.

@@ -13,8 +13,7 @@ from . import __version__
 from .build import build
 from .gate import evaluate
 from .progress import Progress
-from .reporting import gate_lines, problem_lines, summary
-from .site import load_site
+from .reporting import gate_lines, load_or_report, problem_lines, summary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -54,10 +53,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.site).resolve()
-    site, problems = load_site(root)
+    site = load_or_report(root, sys.stderr, "check failed")
     if site is None:
-        _err(problem_lines(problems.sorted()))
-        _err([f"check failed: {len(problems.sorted())} problem(s)"])
         return EXIT_INVALID
     gate = evaluate(site, now())
     _err(gate_lines(gate, root))

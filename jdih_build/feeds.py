@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from .catalogue import FACETS, TIPE_LABEL, Catalogue, Entry
+from .catalogue import FACETS, Catalogue, Entry
 from .model import SiteConfig
 
 ATOM_LIMIT = 50

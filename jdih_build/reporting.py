@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
+
+from .model import Site
+from .site import load_site
 
 from .gate import GateResult
 from .problems import Problem
@@ -35,3 +39,14 @@ def gate_lines(gate: GateResult, root: Path) -> list[str]:
 def summary(gate: GateResult) -> str:
     published, withheld = len(gate.published), len(gate.withheld)
     return f"{published} product{'s' if published != 1 else ''} published, {withheld} withheld"
+
+
+def load_or_report(root: Path, stream: TextIO, consequence: str) -> Site | None:
+    """Load the site for a command; on invalid input print every problem and what it means for the command."""
+    site, problems = load_site(root)
+    if site is None:
+        found = problems.sorted()
+        for line in problem_lines(found):
+            print(line, file=stream)
+        print(f"{len(found)} problem(s) in the input; {consequence}", file=stream)
+    return site

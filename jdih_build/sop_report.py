@@ -40,8 +40,7 @@ from . import formatting
 from .charts import angka, bar_chart, with_unit
 from .gate import evaluate
 from .model import Site
-from .reporting import problem_lines, rel
-from .site import load_site
+from .reporting import load_or_report, rel
 from .sop_timing import Measurement, ProductTiming, StepSummary, office_time, summarize, timings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -288,11 +287,8 @@ def run_report(root: Path, out: Path | None, period: Period, now: datetime, stdo
         print(f"error: --from {period.start} is after --to {period.end}", file=stderr)
         return EXIT_USAGE
     root = root.resolve()
-    site, problems = load_site(root)
+    site = load_or_report(root, stderr, "report: nothing was written")
     if site is None:
-        for line in problem_lines(problems.sorted()):
-            print(line, file=stderr)
-        print(f"report: the input is invalid ({len(problems.sorted())} problem(s)); nothing was written", file=stderr)
         return EXIT_INVALID
     try:
         dest = check_out(out if out is not None else root / "laporan", root)

@@ -56,8 +56,7 @@ from typing import Any, Callable, TextIO
 
 from .gate import GateResult, evaluate
 from .model import Site
-from .reporting import problem_lines, rel
-from .site import load_site
+from .reporting import load_or_report, rel
 from .sop_timing import REASON_TEXT, Measurement, ProductTiming, timings
 
 SCHEMA = "jdih-status/1"
@@ -241,11 +240,8 @@ def wants_colour(stream: TextIO) -> bool:
 def run_status(root: Path, product_id: str | None, as_json: bool, now: datetime, out: TextIO, err: TextIO,
                colour: bool = False) -> int:
     """The command with its clock and streams injected (the tests use this)."""
-    site, problems = load_site(root)
+    site = load_or_report(root, err, "status: fix them, then run again")
     if site is None:
-        for line in problem_lines(problems.sorted()):
-            print(line, file=err)
-        print(f"status: the input is invalid ({len(problems.sorted())} problem(s)); fix them, then run again", file=err)
         return EXIT_INVALID
     if product_id is not None and site.product(product_id) is None:
         ids = sorted(p.id for p in site.products)
