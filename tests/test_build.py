@@ -206,7 +206,36 @@ def test_base_url_option_and_environment(kit: SiteKit, monkeypatch) -> None:
     assert feed[0]["urlDetailPeraturan"].startswith("https://opsi.example/produk/")
 
 
+
+
+def test_browse_lists_are_paginated_20_a_page(kit: SiteKit) -> None:
+    for number in range(45):
+        kit.add_product(f"kpt-{number:02d}", nomor=str(number),
+                        extra=f"tanggal_pengundangan: 2024-02-{number % 28 + 1:02d}\n")
+        kit.sign_all(f"kpt-{number:02d}")
+    out = kit.root / "output"
+    assert build(kit.root, out, NOW).ok
+    base = out / "jenis/keputusan"
+    pages = [base / "index.html", base / "halaman/2/index.html", base / "halaman/3/index.html"]
+    assert all(p.is_file() for p in pages) and not (base / "halaman/4").exists()
+    assert not (base / "halaman/1").exists()  # page 1 is the list's own address
+    counts = [p.read_text().count('class="judul-produk"') for p in pages]
+    assert counts == [20, 20, 5]
+    first = pages[0].read_text()
+    assert "45 produk hukum" in first and 'href="../../jenis/keputusan/halaman/2/"' in first
+    assert (out / "tahun/2024/halaman/3/index.html").is_file()
+
+
 def test_help_on_every_command() -> None:
-    for command in ("build", "check"):
+    for command in ("build", "check", "new", "approve", "status", "report", "serve"):
         result = run_cli(command, "--help")
-        assert result.returncode == 0 and "--site" in result.stdout
+        assert result.returncode == 0 and "--site" in result.stdout, command
+
+
+def test_lists_are_newest_first(shipped) -> None:
+    out, _ = shipped
+    home = (out / "index.html").read_text()
+    order = ["produk/sop-dokumentasi-produk-hukum/", "produk/uu-7-2017/", "produk/kpt-kpu-134-2016/",
+             "produk/permenkumham-2-2013/", "produk/perpres-33-2012/"]
+    positions = [home.index(url) for url in order]
+    assert positions == sorted(positions)
