@@ -146,3 +146,27 @@ class SiteKit:
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file below root with its bytes: for byte-identical comparisons."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class Run:
+    rc: int
+    out: str
+    err: str
+
+
+def run_command(module, command: str, site: Path, *argv: str) -> Run:
+    """Run one `jdih <command>` in-process through its own sub-parser, as cli.py registers it."""
+    import argparse
+    import contextlib
+    import io
+
+    from jdih_build import cli
+
+    top = argparse.ArgumentParser(prog="jdih")
+    module.register(top.add_subparsers(required=True), cli.site_option)
+    args = top.parse_args([command, "--site", str(site), *argv])
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = args.run(args)
+    return Run(rc, out.getvalue(), err.getvalue())

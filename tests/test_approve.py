@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import io
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sitekit import Run, run_command
 import yaml
 
-from jdih_build import approve, cli
+from jdih_build import approve
 from jdih_build.gate import evaluate
 from jdih_build.problems import Problems
 from jdih_build.signoffs import RECORD_KEYS, read_signoff
@@ -106,22 +104,8 @@ def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")
 
 
-@dataclass
-class Run:
-    rc: int
-    out: str
-    err: str
-
-
 def jdih(site: Path, *argv: str) -> Run:
-    """Run `jdih approve ...` through its own sub-parser, as the CLI registers it."""
-    top = argparse.ArgumentParser(prog="jdih")
-    approve.register(top.add_subparsers(required=True), cli.site_option)
-    args = top.parse_args(["approve", "--site", str(site), *argv])
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = args.run(args)
-    return Run(rc, out.getvalue(), err.getvalue())
+    return run_command(approve, "approve", site, *argv)
 
 
 def files(site: Path) -> dict[str, bytes]:

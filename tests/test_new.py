@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import builtins
-import contextlib
 import io
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sitekit import Run, run_command
 import yaml
 
-from jdih_build import cli, scaffold
+from jdih_build import scaffold
 from jdih_build.content import split_front_matter
 from jdih_build.model import TIPE_DOKUMEN
 from jdih_build.site import load_site
@@ -75,21 +73,8 @@ def pdf(tmp_path: Path) -> Path:
     return path
 
 
-@dataclass
-class Run:
-    rc: int
-    out: str
-    err: str
-
-
 def jdih(site: Path, *argv: str) -> Run:
-    top = argparse.ArgumentParser(prog="jdih")
-    scaffold.register(top.add_subparsers(required=True), cli.site_option)
-    args = top.parse_args(["new", "--site", str(site), *argv])
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = args.run(args)
-    return Run(rc, out.getvalue(), err.getvalue())
+    return run_command(scaffold, "new", site, *argv)
 
 
 def tree(site: Path) -> dict[str, bytes]:
