@@ -14,7 +14,6 @@ import getpass
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Callable
 from . import sshsig
 from .gate import RULE_MISSING, Failure, Verdict, evaluate_product
 from .model import Person, SignOff, Site, Step
+from .atomic import write_atomic
 from .reporting import load_or_report, rel
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -310,25 +310,8 @@ def record_path(folder: Path, step_no: int, role: str) -> Path:
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write atomically (temp file, then a rename) and never replace an existing file."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        try:
-            os.link(temp, path)   # atomic, and fails if the name was taken meanwhile
-        except FileExistsError:
-            raise
-        except OSError:           # a filesystem without hard links
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(temp, path)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
+    """Write atomically and never replace an existing file."""
+    write_atomic(path, data, replace=False)
 
 
 def write_record(path: Path, data: bytes, signature: bytes | None) -> list[Path]:

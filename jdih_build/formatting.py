@@ -36,11 +36,11 @@ def ukuran(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, fallback: str = "lainnya") -> str:
     """'Peraturan KPU' -> 'peraturan-kpu'; ASCII only, so that paths stay safe and stable."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-") or "lainnya"
+    return slug[:80].strip("-") or fallback
 
 
 def peran_label(role: str) -> str:

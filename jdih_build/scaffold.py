@@ -22,6 +22,7 @@ from typing import Callable
 
 from .approve import yaml_quote, yaml_scalar
 from .config import load_config
+from . import formatting
 from .content import ID_PATTERN, REQUIRED_KEYS, find_product_files, read_product, split_front_matter
 from .model import STATUS_VALUES, TIPE_DOKUMEN, SiteConfig
 from .policy import load_roster, load_sop
@@ -211,8 +212,8 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker) -> Collecte
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """The site's own slugs (formatting.slugify), empty where nothing is left, so callers can fall back."""
+    return formatting.slugify(text, fallback="")
 
 
 def derive_id(tipe: str, values: dict[str, object]) -> str:

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,6 +38,7 @@ from . import formatting
 from .charts import angka, bar_chart, with_unit
 from .gate import evaluate
 from .model import Site
+from .atomic import write_atomic
 from .reporting import load_or_report, rel
 from .sop_timing import Measurement, ProductTiming, StepSummary, office_time, summarize, timings
 
@@ -268,15 +267,7 @@ def write_files(dest: Path, files: dict[str, bytes]) -> None:
     try:
         dest.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=dest)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, dest / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(dest / name, data, replace=True)
     except OSError as exc:
         raise ReportError(f"cannot write the report into {dest}: {exc.strerror or exc}") from None
 
