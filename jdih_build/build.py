@@ -15,14 +15,16 @@ from typing import Callable
 from . import feeds
 from .catalogue import Catalogue, build_catalogue, contradictions
 from .gate import GateResult, evaluate
-from .model import Attachment, Site
-from .pdf_info import PdfInfo, inspect_pdf
+from .model import Product, Site
+from .pdf_info import PdfInfo, PdfLimits
+from .pdf_workers import read_pdfs
 from .problems import Problem
 from .progress import Progress
 from .search_index import SearchIndexError, SearchRecord, build_search_index
 from .render import Output, Renderer, TemplateProblem, all_outputs, make_environment
 from .site import load_site
-from .writer import OutputError, check_destination, discard, new_staging, swap_in, write_tree
+from .writer import (OutputError, check_destination, clean_leftovers, destination_lock, discard, new_staging, swap_in,
+                     write_tree)
 
 
 @dataclass
@@ -68,12 +70,21 @@ def search_records(catalogue: Catalogue) -> list[SearchRecord]:
     return records
 
 
-def inspect_attachment(attachment: Attachment) -> PdfInfo:
-    return inspect_pdf(attachment.path)
+PdfReading = Callable[[list[Path]], dict[Path, PdfInfo]]
+
+
+def read_staged_pdfs(paths: list[Path]) -> dict[Path, PdfInfo]:
+    return read_pdfs(paths, PdfLimits())
+
+
+def attachment_outputs(products: list[Product]) -> list[Output]:
+    """Each attachment as the exact bytes the sign-offs bind: the copy is verified against the
+    sha256 taken at load, so a file swapped during the build is never published (writer.copy_verified)."""
+    return [Output(f"produk/{p.id}/{a.output_name}", source=a.path, sha256=a.sha256) for p in products for a in p.berkas]
 
 
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
-          inspect: Callable[[Attachment], PdfInfo] = inspect_attachment, drafts: bool = False,
+          read_pdf_files: PdfReading = read_staged_pdfs, drafts: bool = False,
           search: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
     products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
@@ -92,31 +103,48 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
         return report
 
     report.gate = evaluate(site, now)
-    catalogue = build_catalogue(report.gate, inspect, drafts=drafts)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
-    for entry in catalogue.entries:
-        for file in entry.files:
-            if file.info.error:
-                report.warnings.append(f"{problems.rel(file.attachment.path)}: cannot read the PDF ({file.info.error}); "
-                                       "it is published without page count or search text")
-
-    staging = new_staging(out)
+    shown = [v.product for v in report.gate.verdicts if v.published or drafts]
     try:
+        with destination_lock(out):
+            clean_leftovers(out)
+            staging = new_staging(out)
+            try:
+                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel)
+                if not report.problems:
+                    swap_in(staging, out)
+            finally:
+                if staging.exists():
+                    discard(staging)
+    except OutputError as exc:
+        report.problems = [Problem(str(out), None, str(exc), "check the output folder, or pass another --out")]
+    except OSError as exc:
+        report.problems = [Problem(str(out), None, f"cannot write the site: {exc.strerror or exc}",
+                                   "check the output folder's permissions and the free disk space")]
+    return report
+
+
+def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, read_pdf_files: PdfReading,
+           drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str]) -> None:
+    """Stage everything: the approved attachments first (verified), then read the PDFs from those very
+    copies, then render. Problems go into the report; the caller swaps in only when there are none."""
+    assert report.gate is not None
+    files = attachment_outputs(shown)
+    try:
+        written = write_tree(staging, files)
+        staged = {o.source: staging / o.path for o in files}
+        infos = read_pdf_files(list(staged.values()))
+        catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts)
+        for entry in catalogue.entries:
+            for file in entry.files:
+                if file.info.error:
+                    report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
+                                           "it is published without page count or search text")
         outputs = site_outputs(site, catalogue, os.environ.get("SOURCE_DATE_EPOCH"))
-        report.files_written = write_tree(staging, outputs if progress is None else progress.track(outputs))
+        report.files_written = written + write_tree(staging, outputs if progress is None else progress.track(outputs))
         if search:
             build_search_index(staging, search_records(catalogue))
-        swap_in(staging, out)
     except SearchIndexError as exc:
-        discard(staging)
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:
-        discard(staging)
         report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]
-    except (OutputError, OSError) as exc:
-        discard(staging)
-        report.problems = [Problem(str(out), None, f"cannot write the site: {exc}", "check the output folder and disk space")]
-    except BaseException:
-        discard(staging)
-        raise
-    return report

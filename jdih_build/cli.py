@@ -13,13 +13,14 @@ from . import __version__
 from .build import build
 from .gate import evaluate
 from .progress import Progress
+from .terminal import VisibleStream
 from .reporting import gate_lines, load_or_report, problem_lines, summary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
-COMMAND_MODULES: tuple[str, ...] = ("serve", "approve", "scaffold", "status", "sop_report")
+COMMAND_MODULES: tuple[str, ...] = ("serve", "approve", "scaffold", "status", "sop_report", "sign_policy")
 
 
 def now() -> datetime:
@@ -97,12 +98,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)  # type: ignore[assignment]
     try:
+        args = parser().parse_args(argv)
         return args.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 if __name__ == "__main__":

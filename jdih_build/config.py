@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from .model import SiteConfig
 from .problems import Problems
+from .strict_yaml import CONTROL_CHARACTERS
+from .safe_read import MAX_SETTINGS_BYTES, InputFileError, read_regular
 
 KEYS = ("judul_situs", "base_url", "instansi", "tempat", "alamat", "telepon", "bahasa")
 REQUIRED = ("judul_situs", "base_url")  # instansi/tempat only supply defaults
@@ -32,13 +34,16 @@ def normalise_base_url(url: str) -> str | None:
 def load_config(root: Path, problems: Problems, base_url_override: str | None = None) -> SiteConfig | None:
     path = root / "pyproject.toml"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_SETTINGS_BYTES).decode("utf-8")
         data = tomllib.loads(text)
     except FileNotFoundError:
         problems.add(path, None, "no pyproject.toml in the site folder",
                      "run jdih in the site's folder, or pass --site DIR")
         return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except InputFileError as exc:
+        problems.add(path, None, f"cannot read pyproject.toml: {exc.message}", exc.fix)
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         problems.add(path, None, f"cannot read pyproject.toml: {exc}", "fix the TOML syntax")
         return None
     section = data.get("tool", {}).get("jdih")
@@ -57,6 +62,10 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
             continue
         if not isinstance(value, str) or not value.strip():
             problems.add(path, _line_of(text, key), f"[tool.jdih] {key} must be non-empty text", f'write {key} = "..."')
+            continue
+        if CONTROL_CHARACTERS.search(value):
+            problems.add(path, _line_of(text, key), f"[tool.jdih] {key} holds a control character",
+                         "remove it (an escape such as \\u001b writes one)")
             continue
         values[key] = value.strip()
 

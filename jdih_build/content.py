@@ -11,13 +11,16 @@ from collections import Counter
 from pathlib import Path
 
 from .fields import Fields
+from .filetypes import allowed_list, is_allowed_attachment, is_safe_component, safe_name
 from .model import RELATION_KINDS, STATUS_VALUES, TIPE_DOKUMEN, Attachment, Product, Relation, SiteConfig
 from .problems import Problems
-from .strict_yaml import YamlError, YMap, parse
+from .safe_read import MAX_MARKDOWN_BYTES, InputFileError, hash_regular, read_regular
+from .strict_yaml import CONTROL_CHARACTERS, YamlError, YMap, parse
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
-MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
-HASH_CHUNK = 1024 * 1024
+# Deeper lists or quotes than this in an abstract are no abstract, and would exhaust the Markdown
+# converter's recursion (a RecursionError at render time that `check` would not see).
+MAX_NESTING = 12
 
 COMMON_KEYS = (
     "id", "tipe_dokumen", "judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan",
@@ -41,17 +44,7 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "putusan": ("nomor", "pengadilan", "tanggal_dibacakan"),
 }
 TINGKAT_PROSES = ("Pertama", "Banding", "Kasasi", "Peninjauan Kembali")
-# Served from the site's own origin, these could run scripts there (stored XSS): never attachments.
-ACTIVE_CONTENT_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".js", ".mjs", ".xml", ".xsl")
 ISBN_PATTERN = re.compile(r"(97[89][- ]?)?[0-9][- 0-9]{8,15}[0-9Xx]")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -79,11 +72,38 @@ def find_product_files(content_dir: Path, problems: Problems) -> list[Path]:
             if name.startswith(".") or not name.endswith(".md"):
                 continue
             path = base / name
-            if path.is_symlink():
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
                 problems.add(path, None, "a product file is a symbolic link", "replace the link with the real file")
-                continue
-            found.append(path)
+            elif not stat.S_ISREG(mode):
+                problems.add(path, None, "a product file is not a regular file (a FIFO or device)",
+                             "replace it with an ordinary .md file")
+            elif (reason := unsafe_name(name)) is not None:
+                problems.add(path, None, f"the file name {reason}", f"rename it, e.g. to {safe_name(name)}")
+            else:
+                found.append(path)
     return found
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why a file name of a product or attachment is refused, or None. Names are keys of sign-offs and
+    parts of public URLs: held to letters, digits, '.', '_' and '-', they need no escaping anywhere."""
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        return "is not valid UTF-8"
+    if not is_safe_component(name):
+        return "may use only letters, digits, '.', '_' and '-' (no spaces), and start with a letter or digit"
+    return None
+
+
+def nesting_depth(markdown_text: str) -> int:
+    """How deep lists and block quotes nest, from indentation and '>' markers (a cheap upper bound)."""
+    deepest = 0
+    for line in markdown_text.splitlines():
+        stripped = line.lstrip(" \t")
+        indent = len(line) - len(stripped) + line[: len(line) - len(stripped)].count("\t") * 3
+        quotes = len(stripped) - len(stripped.lstrip("> "))
+        deepest = max(deepest, indent // 2 + stripped[:quotes].count(">"))
+    return deepest
 
 
 def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | None, str | None]:
@@ -93,9 +113,12 @@ def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | N
     name = posixpath.normpath(entry)
     if name.endswith(".md"):
         return None, f"attachment '{entry}' is a .md file, which is itself a product"
-    if posixpath.splitext(name)[1].lower() in ACTIVE_CONTENT_SUFFIXES:
-        return None, (f"attachment '{entry}' is a web page or script, which would run on the public site; "
-                      "attach the document as PDF")
+    for part in name.split("/"):
+        if part != ".." and (reason := unsafe_name(part)) is not None:
+            return None, f"attachment name '{entry}' {reason}; rename the file, e.g. to {safe_name(part)}"
+    if not is_allowed_attachment(name):
+        return None, (f"attachment '{entry}' is not a document type a JDIH publishes (allowed: {allowed_list()}); "
+                      "web pages, scripts, SVG and XML would run on the public site: attach the document as PDF")
     target = Path(os.path.normpath(md.parent / name))
     if not target.is_relative_to(content_dir):
         return None, f"attachment '{entry}' lies outside content/"
@@ -114,21 +137,24 @@ def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | N
     if not stat.S_ISREG(mode):
         return None, f"attachment '{entry}' is not a regular file"
     try:
-        return Attachment(name=name, path=target, size=target.stat().st_size, sha256=sha256_file(target)), None
+        size, digest = hash_regular(target)   # no link, no FIFO: checked on the very fd that is read
+    except InputFileError as exc:
+        return None, f"attachment '{entry}': {exc.message}"
     except OSError as exc:
         return None, f"attachment '{entry}' cannot be read: {exc.strerror}"
+    return Attachment(name=name, path=target, size=size, sha256=digest), None
 
 
 def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Problems) -> Product | None:
     before = len(problems)
     try:
-        raw = md.read_bytes()
+        raw = read_regular(md, MAX_MARKDOWN_BYTES)
+    except InputFileError as exc:
+        fix = "keep the abstract short and put the full text in the PDF" if "limit" in exc.message else exc.fix
+        problems.add(md, None, exc.message, fix)
+        return None
     except OSError as exc:
         problems.add(md, None, f"cannot read the file: {exc.strerror}", "check the file's permissions")
-        return None
-    if len(raw) > MAX_MARKDOWN_BYTES:
-        problems.add(md, None, f"the file is {len(raw)} bytes, over the {MAX_MARKDOWN_BYTES} limit",
-                     "keep the abstract short and put the full text in the PDF")
         return None
     try:
         text = raw.decode("utf-8")
@@ -136,11 +162,20 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
         problems.add(md, None, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
         return None
     text = text.removeprefix("\ufeff")
+    if (bad := CONTROL_CHARACTERS.search(text)) is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.add(md, line, f"the file holds the control character U+{ord(bad.group()):04X}",
+                     "remove it (it is invisible in most editors; retype the line)")
+        return None
     parts = split_front_matter(text)
     if parts is None:
         problems.add(md, 1, "no YAML front matter", "start the file with a line '---', the fields, then a line '---'")
         return None
-    front, body, _ = parts
+    front, body, body_line = parts
+    if nesting_depth(body) > MAX_NESTING:
+        problems.add(md, body_line, f"the abstract nests lists or quotes more than {MAX_NESTING} levels deep",
+                     "flatten the lists: an abstract needs two or three levels at most")
+        return None
     try:
         tree = parse(front, line_offset=1)
     except YamlError as exc:

@@ -71,7 +71,7 @@ def jdihn_record(entry: Entry, config: SiteConfig) -> dict[str, str]:
         "urlAbstrak": page + "#abstrak",
         "urlDetailPeraturan": page,
         "fileDownload": main.output_name if main else NOT_APPLICABLE,
-        "urlDownload": absolute(config, f"{entry.url}{main.output_name}") if main else NOT_APPLICABLE,
+        "urlDownload": absolute(config, f"{entry.url}{main.url_name}") if main else NOT_APPLICABLE,
         "operasi": "4",
         "display": "1",
     }
@@ -113,7 +113,7 @@ def api_catalogue(catalogue: Catalogue, config: SiteConfig) -> bytes:
             **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in p.extra},
             "abstrak": entry.abstract.plain_text,
             "relasi": [{"jenis": r.kind, "target": r.target.id, "catatan": r.catatan} for r in entry.relations],
-            "berkas": [{"nama": f.attachment.output_name, "url": absolute(config, entry.url + f.attachment.output_name),
+            "berkas": [{"nama": f.attachment.output_name, "url": absolute(config, entry.url + f.attachment.url_name),
                         "ukuran": f.attachment.size, "halaman": f.info.pages, "sha256": f.attachment.sha256}
                        for f in entry.files],
             "persetujuan": [{"langkah": s.step.no, "peran": s.step.pelaksana, "oleh": s.record.oleh,

@@ -19,6 +19,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})"
 )
+MAX_DIGITS = 18
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -113,7 +114,11 @@ class Fields:
         if node is None:
             return None
         if node.quoted or not _INT.fullmatch(node.text):
-            self.error(key, f"'{key}' must be a whole number, not '{node.text}'", f"write e.g. `{key}: {low or 1}`")
+            self.error(key, f"'{key}' must be a whole number, not '{node.text[:40]}'", f"write e.g. `{key}: {low or 1}`")
+            return None
+        if len(node.text.lstrip("+-").lstrip("0")) > MAX_DIGITS:   # int() of 4,300+ digits raises
+            self.error(key, f"'{key}' has {len(node.text)} digits, outside {low}..{high}",
+                       f"write a value between {low} and {high}")
             return None
         value = int(node.text, 10)
         if (low is not None and value < low) or (high is not None and value > high):

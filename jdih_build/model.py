@@ -12,6 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .filetypes import url_name
+
 TIPE_DOKUMEN = ("peraturan", "monografi", "artikel", "putusan")
 STATUS_VALUES = ("Berlaku", "Tidak Berlaku")
 RELATION_KINDS = ("mencabut", "mengubah", "melaksanakan")
@@ -41,6 +43,16 @@ class Attachment:
     @property
     def output_name(self) -> str:
         return Path(self.name).name
+
+    @property
+    def url_name(self) -> str:
+        """The published name as a URL path segment, percent-encoded."""
+        return url_name(self.output_name)
+
+    @property
+    def href(self) -> str:
+        """The link from the product page: always relative ('./name'), so never a scheme."""
+        return "./" + self.url_name
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 from .fields import Fields
 from .model import SIGNATURE_MODES, Person, Sop, Step
 from .problems import Problems
-from .strict_yaml import YamlError, YMap, YSeq, parse
+from .safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
+from .strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
 
 ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 NIP_PATTERN = re.compile(r"[0-9]{18}")
@@ -17,26 +18,51 @@ STEP_KEYS = ("no", "kegiatan", "pelaksana", "validasi", "mutu_baku", "kelengkapa
 PERSON_KEYS = ("nama", "nip", "jabatan", "peran", "kunci_publik", "aktif_sejak", "aktif_sampai")
 
 
-def read_yaml(path: Path, problems: Problems, what: str):
-    """Parse one YAML file strictly; None (with a problem recorded) when it cannot be used."""
+def read_input(path: Path, problems: Problems, what: str, cap: int) -> bytes | None:
+    """The bytes of one input file (regular, no link, at most `cap`), or None with a problem recorded."""
     try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        return read_regular(path, cap)
     except FileNotFoundError:
         problems.add(path, None, f"{what} is missing", f"create {path.name} (see CONTRACT section 3 or the README)")
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(path, None, f"cannot read {what}: {exc}", "save it as UTF-8 text")
+    except InputFileError as exc:
+        problems.add(path, None, f"{what}: {exc.message}", exc.fix)
+    except OSError as exc:
+        problems.add(path, None, f"cannot read {what}: {exc.strerror or exc}", "check the file's permissions")
+    return None
+
+
+def parse_yaml(path: Path, data: bytes, problems: Problems, what: str) -> Node | None:
+    """Parse the bytes of one YAML file strictly; None (with a problem recorded) when they cannot be
+    used. An empty or comment-only file is a problem too: it would otherwise vanish silently."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        problems.add(path, None, f"{what} is not UTF-8 text (byte {exc.start})", "save it as UTF-8 text")
         return None
     try:
-        return parse(text)
+        tree = parse(text)
     except YamlError as exc:
         problems.add(path, exc.line, exc.message, exc.fix)
         return None
+    if tree is None or (isinstance(tree, Scalar) and tree.is_null):
+        problems.add(path, None, f"{what} is empty", "write its fields (see CONTRACT sections 3-4), or delete the file")
+        return None
+    return tree
 
 
-def load_sop(root: Path, problems: Problems) -> Sop | None:
+def read_yaml(path: Path, problems: Problems, what: str, cap: int = MAX_POLICY_BYTES) -> Node | None:
+    data = read_input(path, problems, what, cap)
+    return None if data is None else parse_yaml(path, data, problems, what)
+
+
+def _tree(path: Path, data: bytes | None, problems: Problems, what: str) -> Node | None:
+    """Parse `data` (the bytes already read, e.g. those a root signature was checked over) or read."""
+    return read_yaml(path, problems, what) if data is None else parse_yaml(path, data, problems, what)
+
+
+def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop | None:
     path = root / "approvals" / "sop.yaml"
-    tree = read_yaml(path, problems, "the SOP")
+    tree = _tree(path, data, problems, "the SOP")
     if tree is None:
         return None
     if not isinstance(tree, YMap):
@@ -76,9 +102,9 @@ def load_sop(root: Path, problems: Problems) -> Sop | None:
                disahkan_oleh=f.text("disahkan_oleh"))
 
 
-def load_roster(root: Path, problems: Problems) -> list[Person] | None:
+def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> list[Person] | None:
     path = root / "approvals" / "petugas.yaml"
-    tree = read_yaml(path, problems, "the roster")
+    tree = _tree(path, data, problems, "the roster")
     if tree is None:
         return None
     if not isinstance(tree, YSeq) or not all(isinstance(item, YMap) for item in tree):

@@ -40,7 +40,8 @@ class Progress:
         self.total = total
         self.label = label
         self.done = 0
-        self._stream = sys.stderr if stream is None else stream
+        stream = sys.stderr if stream is None else stream
+        self._stream = getattr(stream, "raw", stream)   # past terminal.VisibleStream: the bar needs its \r
         self._clock = clock
         self._enabled = wants_bar(self._stream, os.environ if environ is None else environ)
         self._started = clock()

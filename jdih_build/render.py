@@ -30,6 +30,7 @@ class Output:
     path: str                  # POSIX path inside output/
     data: bytes | None = None
     source: Path | None = None  # copy this file byte for byte instead
+    sha256: str | None = None   # with `source`: the digest the copied bytes must have (the approved one)
 
 
 class TemplateProblem(Exception):
@@ -86,8 +87,6 @@ class Renderer:
         yield self.page("produk.html", f"produk/{entry.id}/index.html", entry=entry, p=entry.product,
                         rows=catalogue_rows(entry), citation=citation(entry), jsonld=jsonld(entry, self.config),
                         sop_name=f"SOP {self.sop.nomor}")
-        for file in entry.files:
-            yield Output(f"produk/{entry.id}/{file.attachment.output_name}", source=file.attachment.path)
 
     def facet_index(self, facet: str) -> Output:
         return self.page("daftar-indeks.html", f"{facet}/index.html", facet=facet, facet_label=FACET_LABEL[facet],
@@ -283,7 +282,7 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
     if entry.abstract.plain_text:
         data["abstract"] = entry.abstract.plain_text
     if entry.files:
-        data["encoding"] = [{"@type": "MediaObject", "contentUrl": url + f.attachment.output_name,
+        data["encoding"] = [{"@type": "MediaObject", "contentUrl": url + f.attachment.url_name,
                              "contentSize": str(f.attachment.size)} for f in entry.files]
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

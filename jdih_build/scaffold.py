@@ -25,6 +25,7 @@ from .config import load_config
 from . import formatting
 from .content import ID_PATTERN, REQUIRED_KEYS, find_product_files, read_product, split_front_matter
 from .model import STATUS_VALUES, TIPE_DOKUMEN, SiteConfig
+from .filetypes import allowed_list, is_allowed_attachment, suffix
 from .policy import load_roster, load_sop
 from .problems import Problems
 from .reporting import problem_lines, rel
@@ -318,6 +319,8 @@ def render_product(product_id: str, tipe: str, values: dict[str, object], pdf_na
 
 
 def check_pdf(pdf: Path) -> str | None:
+    if suffix(pdf.name) != ".pdf" or not is_allowed_attachment(pdf.name):
+        return f"{pdf} is not a .pdf file (the main text is published as PDF; other attachments: {allowed_list()})"
     try:
         if not pdf.is_file():
             return f"{pdf} is not a file"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import mimetypes
 import os
 import re
 import secrets
@@ -39,6 +38,7 @@ from watchdog.observers.api import ObservedWatch
 
 from . import cli
 from .build import BuildReport, build
+from .filetypes import attachment_media_type, site_media_type
 from .reporting import gate_lines, problem_lines, summary
 
 HOST = "127.0.0.1"
@@ -364,12 +364,14 @@ def request_parts(url_path: str) -> list[str]:
     return parts
 
 
-def content_type(path: Path) -> str:
-    guessed, _ = mimetypes.guess_type(path.name)
-    kind = guessed or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/json", "application/javascript", "application/xml"):
-        kind += "; charset=utf-8"
-    return kind
+def content_type(path: Path, site_dir: Path | None = None) -> str:
+    """The media type from our own tables, never the system's (/etc/mime.types serves `.es` as
+    JavaScript and `.xht` as XHTML): an attachment gets the type of its allow-listed document kind,
+    the site's own files theirs, anything else application/octet-stream."""
+    parts = path.relative_to(site_dir).parts if site_dir is not None and path.is_relative_to(site_dir) else ()
+    if len(parts) == 3 and parts[0] == "produk" and parts[2] != "index.html":
+        return attachment_media_type(path.name)
+    return site_media_type(path.name)
 
 
 def decorate(page: bytes, snap: Snapshot) -> bytes:
@@ -461,7 +463,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"Berkas tidak dapat dibaca.\n",
                        "text/plain; charset=utf-8", with_body)
             return
-        kind = content_type(path)
+        kind = content_type(path, snap.site_dir)
         if kind.startswith("text/html"):
             data = decorate(data, snap)
         self._send(status, data, kind, with_body)

@@ -11,24 +11,23 @@ from pathlib import Path
 
 from .fields import Fields
 from .model import DECISIONS, SignOff
-from .policy import read_yaml
+from .policy import parse_yaml, read_input
 from .problems import Problems
+from .safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
 from .strict_yaml import Scalar, YMap
 
 RECORD_KEYS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 POLICY_FILES = ("sop.yaml", "petugas.yaml")
-MAX_SIGNATURE_BYTES = 64 * 1024
+POLICY_SIGNATURES = ("sop.yaml.sig", "petugas.yaml.sig")
 
 
 def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
     before = len(problems)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.add(path, None, f"cannot read the sign-off: {exc.strerror}", "check the file's permissions")
+    raw = read_input(path, problems, "the sign-off", MAX_SIGNOFF_BYTES)
+    if raw is None:
         return None
-    tree = read_yaml(path, problems, "the sign-off")
+    tree = parse_yaml(path, raw, problems, "the sign-off")   # the very bytes a signature covers
     if tree is None:
         return None
     if not isinstance(tree, YMap):
@@ -60,13 +59,7 @@ def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
     signature = None
     sig_path = path.with_name(path.name + ".sig")
     if sig_path.exists() or sig_path.is_symlink():
-        if sig_path.is_symlink() or not sig_path.is_file():
-            problems.add(sig_path, None, "the signature is not a regular file", "replace it with the real .sig file")
-        else:
-            signature = sig_path.read_bytes()
-            if len(signature) > MAX_SIGNATURE_BYTES:
-                problems.add(sig_path, None, "the signature file is too large to be an SSH signature",
-                             "sign again with jdih approve --key or ssh-keygen -Y sign -n jdih-approval")
+        signature = read_input(sig_path, problems, "the signature", MAX_SIGNATURE_BYTES)
     if len(problems) > before:
         return None
     return SignOff(path=path, folder=folder, produk=produk, langkah=langkah, peran=peran, oleh=oleh,
@@ -86,25 +79,38 @@ def load_signoffs(root: Path, problems: Problems) -> list[SignOff]:
         if entry.is_symlink():
             problems.add(entry, None, "symbolic links are refused in approvals/", "replace the link with the real file or folder")
             continue
-        if entry.is_file():
-            if entry.name not in POLICY_FILES and entry.suffix in (".yaml", ".yml"):
+        if not entry.is_dir():
+            if entry.name not in POLICY_FILES and entry.name.lower().endswith((".yaml", ".yml", ".yaml.sig")) \
+                    and entry.name not in POLICY_SIGNATURES:
                 problems.add(entry, None, "a sign-off must lie in approvals/<product-id>/, not in approvals/ itself",
                              "move it into the folder named after its product")
             continue
         for path in sorted(entry.iterdir()):
-            if path.name.startswith("."):
-                continue
-            if path.is_symlink():
-                problems.add(path, None, "symbolic links are refused in approvals/", "replace the link with the real file")
-            elif path.suffix == ".yml":
-                problems.add(path, None, "sign-off files end in .yaml", f"rename it to {path.stem}.yaml")
-            elif path.is_dir():
-                problems.add(path, None, "a folder inside a product's sign-off folder", "keep only the sign-off files there")
-            elif path.suffix == ".yaml":
-                record = read_signoff(path, entry.name, problems)
-                if record is not None:
-                    records.append(record)
-            elif path.name.endswith(".yaml.sig"):
-                if not path.with_name(path.name[: -len(".sig")]).exists():
-                    problems.add(path, None, "a signature without its sign-off file", "remove it, or restore the .yaml it signs")
+            record = _folder_entry(path, entry.name, problems)
+            if record is not None:
+                records.append(record)
     return records
+
+
+def _folder_entry(path: Path, folder: str, problems: Problems) -> SignOff | None:
+    """Every file in a sign-off folder is a record, a record's signature, or an error: a rejection
+    saved as `09-x.YAML` or `.09-x.yaml` must never be dropped silently while the product publishes."""
+    name = path.name
+    if path.is_symlink():
+        problems.add(path, None, "symbolic links are refused in approvals/", "replace the link with the real file")
+    elif path.is_dir():
+        problems.add(path, None, "a folder inside a product's sign-off folder", "keep only the sign-off files there")
+    elif name.startswith("."):
+        problems.add(path, None, "a hidden file in a sign-off folder", "remove it, or rename it <NN>-<peran>.yaml if it is a sign-off")
+    elif name.endswith(".yaml"):
+        return read_signoff(path, folder, problems)
+    elif name.endswith(".yaml.sig"):
+        if not path.with_name(name[: -len(".sig")]).exists():
+            problems.add(path, None, "a signature without its sign-off file", "remove it, or restore the .yaml it signs")
+    elif name.lower().endswith((".yaml", ".yml")):
+        stem = name.rsplit(".", 1)[0]
+        problems.add(path, None, "sign-off files end in .yaml (lower case)", f"rename it to {stem}.yaml")
+    else:
+        problems.add(path, None, "not a sign-off: every file here must be <NN>-<peran>.yaml or its .sig",
+                     "remove it, or move it out of approvals/")
+    return None

@@ -7,8 +7,10 @@ from pathlib import Path
 from .config import load_config
 from .content import load_products
 from .model import Site, SiteConfig
-from .policy import check_policy, load_roster, load_sop
+from .policy import check_policy, load_roster, load_sop, read_input
+from .policy_trust import ROOT_KEYS_ENV, RootKeyError, check_policy_signatures, root_keys
 from .problems import Problems
+from .safe_read import MAX_POLICY_BYTES
 from .signoffs import load_signoffs
 
 
@@ -17,8 +19,20 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Pro
     root = root.resolve()
     problems = Problems(root)
     config = load_config(root, problems, base_url)
-    sop = load_sop(root, problems)
-    roster = load_roster(root, problems)
+    approvals = root / "approvals"
+    policy = {name: read_input(approvals / name, problems, what, MAX_POLICY_BYTES)
+              for name, what in (("sop.yaml", "the SOP"), ("petugas.yaml", "the roster"))}
+    try:
+        keys = root_keys()
+    except RootKeyError as exc:
+        problems.add(approvals / "sop.yaml", None, f"the root keys cannot be used: {exc}",
+                     f"set {ROOT_KEYS_ENV} to the root public key line(s), or to the path of a file holding them")
+    else:
+        if keys is not None:
+            check_policy_signatures(approvals, policy, keys, problems)
+    # The policy is parsed from the very bytes whose signature was checked.
+    sop = load_sop(root, problems, policy["sop.yaml"]) if policy["sop.yaml"] is not None else None
+    roster = load_roster(root, problems, policy["petugas.yaml"]) if policy["petugas.yaml"] is not None else None
     if sop is not None and roster is not None:
         check_policy(sop, roster, root, problems)
     # Products and sign-offs are read even when the settings are broken, to report everything.

@@ -8,9 +8,15 @@ the tree is composed here, so that anchors and aliases are refused before anythi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
+
+# Characters no field may hold: C0/C1 controls but tab, line feed and carriage return (they break
+# XML feeds and rewrite terminals: ESC erases lines), and the bidirectional overrides that make text
+# read differently from what it is ("Trojan source").
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,6 +97,10 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
         if tag is not None and tag != "!":
             raise YamlError(f"YAML tags ({tag}) are not allowed", line, "remove the tag; write a plain value")
         if isinstance(event, yaml.ScalarEvent):
+            bad = CONTROL_CHARACTERS.search(event.value)
+            if bad is not None:
+                raise YamlError(f"a value holds the control character U+{ord(bad.group()):04X}", line,
+                                "remove it (an escape such as \\x1b in a quoted value writes one)")
             return Scalar(event.value, event.style not in (None, ""), line)
         if isinstance(event, yaml.SequenceStartEvent):
             seq = YSeq(line)

@@ -324,7 +324,7 @@ def test_every_page_has_the_common_parts(site, product_id: str) -> None:
     markup = page(out, product_id)
     jsonld(markup)   # parses
     assert '<h2 id="abstrak">Abstrak</h2>' in markup
-    assert f'<object data="{product_id}.pdf" type="application/pdf"' in markup   # the browser's own viewer
+    assert f'<object data="./{product_id}.pdf" type="application/pdf"' in markup   # the browser's own viewer
     assert re.search(rf'{product_id}\.pdf</a>\s*<span class="ukuran">\(\d+ bita, 1 halaman\)</span>', markup)
     assert '<h2 id="riwayat">Riwayat validasi</h2>' in markup and "Citra Pengarah" in markup
     assert '<p class="kutipan">' in markup

@@ -1,0 +1,86 @@
+"""Reading untrusted input files: regular files only, never through a link, never more than a cap.
+
+A FIFO named `x.md` would block `open()` forever, a symbolic link could publish /etc/passwd, and a
+20 MB sign-off would take gigabytes to parse. Every file the build reads from the site goes through
+`read_regular`, which opens without following links and without blocking, checks what it opened
+(fstat, so a swap after the check does not matter), and reads at most `cap + 1` bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+HASH_CHUNK = 1024 * 1024
+
+# Caps per kind of file, in bytes. Real files are far smaller; the caps only stop abuse.
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_POLICY_BYTES = 1024 * 1024          # sop.yaml, petugas.yaml
+MAX_SIGNOFF_BYTES = 64 * 1024           # one sign-off record (a few hundred bytes in practice)
+MAX_SIGNATURE_BYTES = 64 * 1024
+MAX_SETTINGS_BYTES = 1024 * 1024        # pyproject.toml
+
+
+class InputFileError(Exception):
+    """A file that cannot be read as input; `message` says why, `fix` what to do."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def open_regular(path: Path) -> int:
+    """An fd for reading `path`, which must be a regular file reached without a link at its end."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if os.path.islink(path):
+            raise InputFileError("the file is a symbolic link", "replace the link with the real file") from None
+        raise InputFileError(f"cannot open the file: {exc.strerror}", "check the file's permissions") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise InputFileError("not a regular file (a FIFO, device or folder)", "replace it with an ordinary file")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def read_regular(path: Path, cap: int) -> bytes:
+    """The bytes of the regular file `path`, at most `cap`; InputFileError when over the cap."""
+    fd = open_regular(path)
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(cap + 1)
+    finally:
+        os.close(fd)
+    if len(data) > cap:
+        raise InputFileError(f"the file is over the {cap:,}-byte limit for this kind of file",
+                             "this cannot be a real record of its kind; restore the file from git or write it anew")
+    return data
+
+
+def hash_regular(path: Path) -> tuple[int, str]:
+    """(size, sha256) of the regular file `path`, read once through one fd."""
+    fd = open_regular(path)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        while chunk := os.read(fd, HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return size, digest.hexdigest()
+
+
+def is_regular_file(path: Path) -> bool:
+    """True for a regular file that is not a symbolic link (lstat: nothing is opened)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
