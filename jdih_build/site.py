@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from .config import load_config
@@ -12,6 +14,25 @@ from .policy_trust import ROOT_KEYS_ENV, RootKeyError, check_policy_signatures, 
 from .problems import Problems
 from .safe_read import MAX_POLICY_BYTES
 from .signoffs import load_signoffs
+
+
+def check_templates(templates: Path, problems: Problems) -> None:
+    """Templates and assets are read by Jinja and copied as they are: no links (they could pull in
+    /etc/passwd), nothing but regular files (a FIFO would hang the build)."""
+    if not templates.exists():
+        return
+    if templates.is_symlink():
+        problems.add(templates, None, "templates/ is a symbolic link", "replace the link with the real folder")
+        return
+    for folder, dirs, files in os.walk(templates, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                problems.add(path, None, "a symbolic link in templates/", "replace the link with the real file")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                problems.add(path, None, "not a regular file (a FIFO or device)", "replace it with an ordinary file")
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
 
 
 def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Problems]:
@@ -38,6 +59,7 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Pro
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
     products = load_products(root, config or fallback, problems)
+    check_templates(root / "templates", problems)
     signoffs = load_signoffs(root, problems)
     if problems or config is None or sop is None or roster is None:
         return None, problems
