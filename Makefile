@@ -4,13 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check clean bench serve help
+.PHONY: build test check clean bench serve fuzz audit help
 
 help:
 	@echo "make build   create .venv, install jdih-build, build the sample site into output/"
 	@echo "make test    run the whole test suite (unit, end-to-end, browser)"
 	@echo "make check   validate content/, approvals/ and the settings; write nothing"
 	@echo "make bench   build a large generated catalogue and report time and memory"
+	@echo "make fuzz    the long property-based fuzzing profile (10,000 random sites and mutations)"
+	@echo "make audit   pip-audit of the installed dependencies (needs an advisory service)"
 	@echo "make serve   live preview on http://127.0.0.1:8000/"
 	@echo "make clean   remove output/, caches and the virtual environment"
 
@@ -35,6 +37,14 @@ check: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/jdih serve
+
+fuzz: $(STAMP)
+	JDIH_FUZZ_PROFILE=long $(BIN)/pytest -q -p no:cacheprovider tests/hostile/test_hostile_fuzz.py --hypothesis-show-statistics
+
+audit: $(STAMP)
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip freeze --exclude-editable > .audit-requirements.txt
+	$(BIN)/pip-audit --strict --progress-spinner off -r .audit-requirements.txt; rc=$$?; rm -f .audit-requirements.txt; exit $$rc
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
