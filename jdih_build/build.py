@@ -20,6 +20,7 @@ from .pdf_info import PdfInfo, PdfLimits
 from .pdf_workers import read_pdfs
 from .problems import Problem
 from .progress import Progress
+from .safe_read import hash_regular
 from .search_index import SearchIndexError, SearchRecord, build_search_index
 from .render import Output, Renderer, TemplateProblem, all_outputs, make_environment
 from .site import load_site
@@ -73,8 +74,16 @@ def search_records(catalogue: Catalogue) -> list[SearchRecord]:
 PdfReading = Callable[[list[Path]], dict[Path, PdfInfo]]
 
 
+_PDF_MEMO: dict[str, PdfInfo] = {}   # sha256 of a PDF -> what was read from it, for this process's life
+
+
 def read_staged_pdfs(paths: list[Path]) -> dict[Path, PdfInfo]:
-    return read_pdfs(paths, PdfLimits())
+    """Read the staged PDFs in bounded workers; a PDF with the same bytes is read once per process
+    (jdih serve rebuilds on every change)."""
+    digests = {p: hash_regular(p)[1] for p in paths}
+    todo = [p for p in paths if digests[p] not in _PDF_MEMO]
+    _PDF_MEMO.update({digests[p]: info for p, info in read_pdfs(todo, PdfLimits()).items()})
+    return {p: _PDF_MEMO[digests[p]] for p in paths}
 
 
 def attachment_outputs(products: list[Product]) -> list[Output]:
