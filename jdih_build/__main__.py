@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from jdih_build.cli.main import main
 
 sys.exit(main())

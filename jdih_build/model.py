@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .filetypes import url_name
+from urllib.parse import quote
 
 TIPE_DOKUMEN = ("peraturan", "monografi", "artikel", "putusan")
 STATUS_VALUES = ("Berlaku", "Tidak Berlaku")
@@ -47,7 +47,7 @@ class Attachment:
     @property
     def url_name(self) -> str:
         """The published name as a URL path segment, percent-encoded."""
-        return url_name(self.output_name)
+        return quote(self.output_name, safe="")   # the same as load.filetypes.url_name
 
     @property
     def href(self) -> str:

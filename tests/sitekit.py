@@ -161,7 +161,7 @@ def run_command(module, command: str, site: Path, *argv: str) -> Run:
     import contextlib
     import io
 
-    from jdih_build import cli
+    from jdih_build.cli import main as cli
 
     top = argparse.ArgumentParser(prog="jdih")
     module.register(top.add_subparsers(required=True), cli.site_option)

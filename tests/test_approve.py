@@ -12,11 +12,11 @@ import pytest
 from sitekit import Run, run_command
 import yaml
 
-from jdih_build import approve
-from jdih_build.gate import evaluate
-from jdih_build.problems import Problems
-from jdih_build.signoffs import RECORD_KEYS, read_signoff
-from jdih_build.site import load_site
+from jdih_build.workflow import approve
+from jdih_build.gate.rules import evaluate
+from jdih_build.load.problems import Problems
+from jdih_build.load.signoffs import RECORD_KEYS, read_signoff
+from jdih_build.load.site import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCT = "kpt-1-2024"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build.build import build
-from jdih_build.cli import main
-from jdih_build.feeds import JDIHN_KEYS
+from jdih_build.pipeline import build
+from jdih_build.cli.main import main
+from jdih_build.publish.feeds import JDIHN_KEYS
 from sitekit import NOW, REPO, SiteKit, tree_bytes
 
 WITHHELD_SAMPLE = "kpt-kpu-payakumbuh-pengelola-jdih-2024"

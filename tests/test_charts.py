@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from jdih_build.charts import angka, bar_chart, data_table, with_unit
+from jdih_build.publish.charts import angka, bar_chart, data_table, with_unit
 
 SVG = "{http://www.w3.org/2000/svg}"
 

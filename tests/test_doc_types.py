@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from jdih_build.build import build
+from jdih_build.pipeline import build
 from sitekit import NOW, SiteKit
 
 PERATURAN = """\

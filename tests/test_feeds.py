@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build.build import build
+from jdih_build.pipeline import build
 from sitekit import NOW, WIB, SiteKit
 
 BASE = "https://jdih.uji.example/"

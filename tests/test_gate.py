@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jdih_build import gate
-from jdih_build.site import load_site
+from jdih_build.gate import rules as gate
+from jdih_build.load.site import load_site
 from sitekit import NOW, WIB, SiteKit
 
 

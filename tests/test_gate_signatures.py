@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build import gate, sshsig
-from jdih_build.site import load_site
+from jdih_build.gate import rules as gate
+
+from jdih_build import sshsig
+from jdih_build.load.site import load_site
 from sitekit import NOW, WIB, SiteKit
 
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from jdih_build.site import load_site
+from jdih_build.load.site import load_site
 from sitekit import PRODUCT, SiteKit
 
 

@@ -11,10 +11,10 @@ import pytest
 from sitekit import Run, run_command
 import yaml
 
-from jdih_build import scaffold
-from jdih_build.content import split_front_matter
+from jdih_build.workflow import new as scaffold
+from jdih_build.load.content import split_front_matter
 from jdih_build.model import TIPE_DOKUMEN
-from jdih_build.site import load_site
+from jdih_build.load.site import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_BYTES = b"%PDF-1.4\n% naskah contoh\n%%EOF\n"
@@ -125,7 +125,7 @@ def test_flags_write_a_valid_product_with_its_pdf(site: Path, pdf: Path) -> None
     assert result.rc == 0, result.err
     md = site / "content" / "keputusan" / "2024" / "kpt-012-2024.md"
     copied = md.with_name("kpt-012-2024.pdf")
-    assert f"wrote content/keputusan/2024/kpt-012-2024.md\nwrote content/keputusan/2024/kpt-012-2024.pdf\n" in result.out
+    assert "wrote content/keputusan/2024/kpt-012-2024.md\nwrote content/keputusan/2024/kpt-012-2024.pdf\n" in result.out
     assert "jdih approve kpt-012-2024 --step 4 --by " in result.out
     assert copied.read_bytes() == PDF_BYTES
     text = md.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from jdih_build.progress import Progress
+from jdih_build.console.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build import serve
-from jdih_build.cli import main
-from jdih_build.serve import Debouncer, Preview, Snapshot, decorate, request_parts
+from jdih_build.preview import serve
+from jdih_build.cli.main import main
+from jdih_build.preview.serve import Debouncer, Preview, Snapshot, decorate, request_parts
 
 REPO = Path(__file__).resolve().parents[1]
 DRAFT_ID = "kpt-kpu-payakumbuh-pengelola-jdih-2024"

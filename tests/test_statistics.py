@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build.build import build
-from jdih_build.catalogue import Catalogue, build_catalogue
-from jdih_build.gate import evaluate
-from jdih_build.pdf_info import PdfInfo
-from jdih_build.site import load_site
-from jdih_build.statistics import NO_STATUS, per_jenis, per_status, per_tipe, per_year, statistics
+from jdih_build.pipeline import build
+from jdih_build.publish.catalogue import Catalogue, build_catalogue
+from jdih_build.gate.rules import evaluate
+from jdih_build.publish.pdf_info import PdfInfo
+from jdih_build.load.site import load_site
+from jdih_build.publish.statistics import NO_STATUS, per_jenis, per_status, per_tipe, per_year, statistics
 from sitekit import NOW, SiteKit
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sitekit import NOW, SiteKit, tree_bytes
 
-from jdih_build.build import BuildReport, build
+from jdih_build.pipeline import BuildReport, build
 
 
 def good_site(kit: SiteKit, product_id: str = "kpt-baik") -> Path:

@@ -12,7 +12,7 @@ import pytest
 from hostile import assert_refused, assert_withheld, good_site
 from sitekit import NOW, SiteKit
 
-from jdih_build.build import build
+from jdih_build.pipeline import build
 
 FRONT = """---
 judul: {judul}

@@ -18,14 +18,14 @@ import pytest
 from hostile import good_site, leftovers
 from sitekit import NOW, REPO, SiteKit, tree_bytes
 
-import jdih_build.writer as writer
-from jdih_build.build import build
+import jdih_build.publish.writer as writer
+from jdih_build.pipeline import build
 
 BUILD_SCRIPT = """
 import sys
 from datetime import datetime
 from pathlib import Path
-from jdih_build.build import build
+from jdih_build.pipeline import build
 report = build(Path(sys.argv[1]), Path(sys.argv[2]), datetime.fromisoformat(sys.argv[3]))
 sys.exit(0 if report.ok else 1)
 """

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitekit import NOW, WIB, SiteKit, sha256, tree_bytes
 
-from jdih_build.build import build
-from jdih_build.pdf_info import PdfInfo
+from jdih_build.pipeline import build
+from jdih_build.publish.pdf_info import PdfInfo
 
 ROLE = {2: "web_admin", 3: "administrator", 4: "pengarah"}
 ROSTER = {"Ani Pengusul": ({"sub_bagian_pengusul"}, None, None), "Rina Web": ({"web_admin"}, None, None),

@@ -10,9 +10,9 @@ import pytest
 from hostile import assert_refused, good_site
 from sitekit import MINIMAL_PDF, NOW, SiteKit, sha256
 
-from jdih_build.build import build
-from jdih_build.filetypes import ATTACHMENT_TYPES, safe_name, url_name
-from jdih_build.serve import content_type
+from jdih_build.pipeline import build
+from jdih_build.load.filetypes import ATTACHMENT_TYPES, safe_name, url_name
+from jdih_build.preview.serve import content_type
 
 HEAD = """---
 judul: Keputusan Uji Nama
@@ -97,7 +97,7 @@ def test_v2_serve_uses_the_allow_list_not_the_system_table(tmp_path: Path) -> No
 def test_v2_new_takes_only_a_pdf(kit: SiteKit, tmp_path: Path) -> None:
     from sitekit import run_command
 
-    from jdih_build import scaffold
+    from jdih_build.workflow import new as scaffold
     fake = tmp_path / "naskah.xht"
     fake.write_bytes(MINIMAL_PDF)
     run = run_command(scaffold, "new", kit.root, "--judul", "Uji", "--jenis", "Keputusan", "--nomor", "1",

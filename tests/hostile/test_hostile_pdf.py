@@ -9,9 +9,9 @@ from pathlib import Path
 from pdf_bombs import shared_stream_pdf
 from sitekit import NOW, SiteKit, sha256
 
-from jdih_build.build import build
-from jdih_build.pdf_info import PdfLimits
-from jdih_build.pdf_workers import read_pdfs
+from jdih_build.pipeline import build
+from jdih_build.publish.pdf_info import PdfLimits
+from jdih_build.publish.pdf_workers import read_pdfs
 
 
 def bomb_product(kit: SiteKit, pages: int = 1000) -> Path:

@@ -9,9 +9,9 @@ import pytest
 from hostile import good_site, leftovers
 from sitekit import NOW, SiteKit, tree_bytes
 
-import jdih_build.build as build_module
-from jdih_build.build import build
-from jdih_build.writer import OutputError, copy_verified
+import jdih_build.pipeline as build_module
+from jdih_build.pipeline import build
+from jdih_build.publish.writer import OutputError, copy_verified
 
 
 def swap_after_gate(monkeypatch: pytest.MonkeyPatch, action) -> None:

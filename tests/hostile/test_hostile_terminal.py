@@ -7,9 +7,9 @@ import io
 from hostile import good_site
 from sitekit import SiteKit
 
-from jdih_build import cli
-from jdih_build.progress import Progress
-from jdih_build.terminal import VisibleStream, visible
+from jdih_build.cli import main as cli
+from jdih_build.console.progress import Progress
+from jdih_build.console.terminal import VisibleStream, visible
 
 
 def test_v8_visible_escapes_every_control_character() -> None:

@@ -20,16 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .approve import yaml_quote, yaml_scalar
-from .config import load_config
-from . import formatting
-from .content import ID_PATTERN, REQUIRED_KEYS, find_product_files, read_product, split_front_matter
-from .model import STATUS_VALUES, TIPE_DOKUMEN, SiteConfig
-from .filetypes import allowed_list, is_allowed_attachment, suffix
-from .policy import load_roster, load_sop
-from .problems import Problems
-from .reporting import problem_lines, rel
-from .strict_yaml import Scalar, YamlError, YMap, parse
+from jdih_build.workflow.approve import yaml_quote, yaml_scalar
+from jdih_build.load.settings import load_config
+from jdih_build.publish import formatting
+from jdih_build.load.content import ID_PATTERN, REQUIRED_KEYS, find_product_files, read_product, split_front_matter
+from jdih_build.model import STATUS_VALUES, TIPE_DOKUMEN, SiteConfig
+from jdih_build.load.filetypes import allowed_list, is_allowed_attachment, suffix
+from jdih_build.load.policy import load_roster, load_sop
+from jdih_build.load.problems import Problems
+from jdih_build.console.reporting import problem_lines, rel
+from jdih_build.load.strict_yaml import Scalar, YamlError, YMap, parse
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 PDF_MAGIC = b"%PDF-"

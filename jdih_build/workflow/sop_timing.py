@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
-from .gate import GateResult, Verdict
-from .model import Person, Product, SignOff, Site, Sop, Step
+from jdih_build.gate.rules import GateResult, Verdict
+from jdih_build.model import Person, Product, SignOff, Site, Sop, Step
 
 # Why a step with a record has no duration.
 NO_START = "no_start"          # the first step of the timeline: nothing recorded before it

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .pdf_info import PdfInfo, PdfLimits, read_pdf
+from jdih_build.publish.pdf_info import PdfInfo, PdfLimits, read_pdf
 
 Reader = Callable[[Path, PdfLimits], PdfInfo]
 

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
-from .problems import Problems
-from .strict_yaml import Node, Scalar, YMap, YSeq
+from jdih_build.load.problems import Problems
+from jdih_build.load.strict_yaml import Node, Scalar, YMap, YSeq
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

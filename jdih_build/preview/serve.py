@@ -36,10 +36,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from . import cli
-from .build import BuildReport, build
-from .filetypes import attachment_media_type, site_media_type
-from .reporting import gate_lines, problem_lines, summary
+from jdih_build.cli import main as cli
+from jdih_build.pipeline import BuildReport, build
+from jdih_build.load.filetypes import attachment_media_type, site_media_type
+from jdih_build.console.reporting import gate_lines, problem_lines, summary
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

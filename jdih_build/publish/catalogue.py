@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from .abstract import Abstract, parse_abstract
-from .formatting import slugify
-from .gate import GateResult, Verdict
-from .model import RELATION_INVERSE, Attachment, Product
-from .pdf_info import PdfInfo
+from jdih_build.publish.abstract import Abstract, parse_abstract
+from jdih_build.publish.formatting import slugify
+from jdih_build.gate.rules import GateResult, Verdict
+from jdih_build.model import RELATION_INVERSE, Attachment, Product
+from jdih_build.publish.pdf_info import PdfInfo
 
 TIPE_LABEL = {"peraturan": "Peraturan", "monografi": "Monografi Hukum", "artikel": "Artikel Hukum",
               "putusan": "Putusan"}

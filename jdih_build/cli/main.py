@@ -9,18 +9,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .build import build
-from .gate import evaluate
-from .progress import Progress
-from .terminal import VisibleStream
-from .reporting import gate_lines, load_or_report, problem_lines, summary
+from jdih_build import __version__
+from jdih_build.pipeline import build
+from jdih_build.gate.rules import evaluate
+from jdih_build.console.progress import Progress
+from jdih_build.console.terminal import VisibleStream
+from jdih_build.console.reporting import gate_lines, load_or_report, problem_lines, summary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
-COMMAND_MODULES: tuple[str, ...] = ("serve", "approve", "scaffold", "status", "sop_report", "sign_policy")
+COMMAND_MODULES: tuple[str, ...] = (
+    "jdih_build.preview.serve", "jdih_build.workflow.approve", "jdih_build.workflow.new",
+    "jdih_build.workflow.status", "jdih_build.workflow.sop_report", "jdih_build.workflow.sign_policy",
+)
 
 
 def now() -> datetime:
@@ -93,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     register_core(commands)
     for module in COMMAND_MODULES:
-        importlib.import_module(f".{module}", __package__).register(commands, site_option)
+        importlib.import_module(module).register(commands, site_option)
     return top
 
 

@@ -19,11 +19,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import sshsig
-from .gate import RULE_MISSING, Failure, Verdict, evaluate_product
-from .model import Person, SignOff, Site, Step
-from .atomic import write_atomic
-from .reporting import load_or_report, rel
+from jdih_build import sshsig
+from jdih_build.gate.rules import RULE_MISSING, Failure, Verdict, evaluate_product
+from jdih_build.model import Person, SignOff, Site, Step
+from jdih_build.workflow.atomic import write_atomic
+from jdih_build.console.reporting import load_or_report, rel
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 PASSPHRASE_ENV = "JDIH_KEY_PASSPHRASE"

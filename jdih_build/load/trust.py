@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import sshsig
-from .problems import Problems
-from .safe_read import MAX_SIGNATURE_BYTES, InputFileError, read_regular
+from jdih_build import sshsig
+from jdih_build.load.problems import Problems
+from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, InputFileError, read_regular
 
 ROOT_KEYS_ENV = "JDIH_ROOT_KEYS"
 POLICY_NAMESPACE = "jdih-policy"

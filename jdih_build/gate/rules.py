@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .model import Person, Product, SignOff, Site, Sop, Step
+from jdih_build.model import Person, Product, SignOff, Site, Sop, Step
 
 # Rule ids, as numbered in CONTRACT 5; "5.0" is the opening sentence: a record must exist.
 RULE_MISSING = "5.0"
@@ -88,7 +88,7 @@ class GateResult:
 
 
 def default_signature_check(data: bytes, signature: bytes, public_key: str) -> str | None:
-    from . import sshsig
+    from jdih_build import sshsig
 
     try:
         sshsig.verify(data, signature, sshsig.parse_public_key(public_key), namespace=sshsig.NAMESPACE)

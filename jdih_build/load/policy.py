@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .fields import Fields
-from .model import SIGNATURE_MODES, Person, Sop, Step
-from .problems import Problems
-from .safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
-from .strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
+from jdih_build.load.fields import Fields
+from jdih_build.model import SIGNATURE_MODES, Person, Sop, Step
+from jdih_build.load.problems import Problems
+from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
+from jdih_build.load.strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
 
 ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 NIP_PATTERN = re.compile(r"[0-9]{18}")
@@ -132,7 +132,7 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
             f.error("aktif_sampai", "aktif_sampai is before aktif_sejak", "check both dates")
         key = f.text("kunci_publik")
         if key is not None:
-            from .sshsig import KeyFormatError, parse_public_key
+            from jdih_build.sshsig import KeyFormatError, parse_public_key
             try:
                 parse_public_key(key)
             except KeyFormatError as exc:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .fields import Fields
-from .model import DECISIONS, SignOff
-from .policy import parse_yaml, read_input
-from .problems import Problems
-from .safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
-from .strict_yaml import Scalar, YMap
+from jdih_build.load.fields import Fields
+from jdih_build.model import DECISIONS, SignOff
+from jdih_build.load.policy import parse_yaml, read_input
+from jdih_build.load.problems import Problems
+from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
+from jdih_build.load.strict_yaml import Scalar, YMap
 
 RECORD_KEYS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")

@@ -1,0 +1,1 @@
+"""CLI: the `jdih` entry point, its core commands (build, check) and the registry of the others."""

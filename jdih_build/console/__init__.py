@@ -1,0 +1,1 @@
+"""Console: what the commands print (problems, gate results, progress), safely for a terminal."""

@@ -1,0 +1,1 @@
+"""Gate: decide, as a pure function of the loaded site and the clock, which products may be published."""

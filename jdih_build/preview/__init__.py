@@ -1,0 +1,1 @@
+"""Preview: `jdih serve`, the live-reloading local server."""

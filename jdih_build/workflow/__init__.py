@@ -1,0 +1,1 @@
+"""Workflow: the editors' commands around the SOP (approve, new, status, report, sign-policy)."""
