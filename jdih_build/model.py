@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import quote
 
 TIPE_DOKUMEN = ("peraturan", "monografi", "artikel", "putusan")

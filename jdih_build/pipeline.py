@@ -12,20 +12,38 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from jdih_build.console.progress import Progress
+from jdih_build.gate.rules import GateResult, evaluate
+from jdih_build.load.problems import Problem
+from jdih_build.load.safe_read import hash_regular
+from jdih_build.load.site import load_site
+from jdih_build.model import Product, Site
 from jdih_build.publish import feeds
 from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
-from jdih_build.gate.rules import GateResult, evaluate
-from jdih_build.model import Product, Site
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
-from jdih_build.load.problems import Problem
-from jdih_build.console.progress import Progress
-from jdih_build.load.safe_read import hash_regular
-from jdih_build.publish.search_index import SearchIndexError, SearchRecord, build_search_index
-from jdih_build.publish.render import Output, Renderer, TemplateProblem, all_outputs, make_environment
-from jdih_build.load.site import load_site
-from jdih_build.publish.writer import (OutputError, check_destination, clean_leftovers, destination_lock, discard, new_staging, swap_in,
-                     write_tree)
+from jdih_build.publish.render import (
+    Output,
+    Renderer,
+    TemplateProblem,
+    all_outputs,
+    make_environment,
+)
+from jdih_build.publish.search_index import (
+    SearchIndexError,
+    SearchRecord,
+    build_search_index,
+)
+from jdih_build.publish.writer import (
+    OutputError,
+    check_destination,
+    clean_leftovers,
+    destination_lock,
+    discard,
+    new_staging,
+    swap_in,
+    write_tree,
+)
 
 
 @dataclass

@@ -9,14 +9,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sitekit import Run, run_command
 import yaml
+from sitekit import Run, run_command
 
-from jdih_build.workflow import approve
 from jdih_build.gate.rules import evaluate
 from jdih_build.load.problems import Problems
 from jdih_build.load.signoffs import RECORD_KEYS, read_signoff
 from jdih_build.load.site import load_site
+from jdih_build.workflow import approve, signoff_file
+from jdih_build.workflow.signoff_file import yaml_quote
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCT = "kpt-1-2024"
@@ -448,14 +449,14 @@ def test_signed_chain_publishes_under_wajib(tmp_path: Path, monkeypatch: pytest.
 def test_no_yaml_is_left_without_its_sig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     private, line = make_key(tmp_path / "keys", "wina")
     site = make_site(tmp_path / "site", keys={"Wina Web": line})
-    real = approve.write_new_file
+    real = signoff_file.write_new_file
 
     def fail_on_yaml(path: Path, data: bytes) -> None:
         if path.suffix == ".yaml":
             raise OSError(28, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(approve, "write_new_file", fail_on_yaml)
+    monkeypatch.setattr(signoff_file, "write_new_file", fail_on_yaml)
     err = refused(site, PRODUCT, "--step", "4", "--by", "Wina Web", "--at", CHAIN[0][2], "--key", str(private))
     assert "cannot write the sign-off: No space left on device" in err
     assert not (site / RECORDS).exists()
@@ -468,4 +469,4 @@ def test_no_yaml_is_left_without_its_sig(tmp_path: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize("text", ["a: b", "# x", "- y", "'q'", '"dq"', "back\\slash", "null", "yes", "012",
                                   "tab\there", "line\nbreak", "\u2028sep", "\x7fdel", "emoji 😀", " lead", "trail "])
 def test_yaml_quote_round_trips(text: str) -> None:
-    assert yaml.safe_load(f"k: {approve.yaml_quote(text)}\n")["k"] == text
+    assert yaml.safe_load(f"k: {yaml_quote(text)}\n")["k"] == text

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from jdih_build.pipeline import build
-from jdih_build.cli.main import main
-from jdih_build.publish.feeds import JDIHN_KEYS
 from sitekit import NOW, REPO, SiteKit, tree_bytes
+
+from jdih_build.cli.main import main
+from jdih_build.pipeline import build
+from jdih_build.publish.feeds import JDIHN_KEYS
 
 WITHHELD_SAMPLE = "kpt-kpu-payakumbuh-pengelola-jdih-2024"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from sitekit import NOW, SiteKit
 
 from jdih_build.pipeline import build
-from sitekit import NOW, SiteKit
 
 PERATURAN = """\
 ---

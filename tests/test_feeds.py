@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sitekit import NOW, WIB, SiteKit
 
 from jdih_build.pipeline import build
-from sitekit import NOW, WIB, SiteKit
 
 BASE = "https://jdih.uji.example/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sitekit import NOW, WIB, SiteKit
 
 from jdih_build.gate import rules as gate
 from jdih_build.load.site import load_site
-from sitekit import NOW, WIB, SiteKit
 
 
 def verdict_of(kit: SiteKit, product_id: str = "kpt-1", now: datetime = NOW, **kwargs) -> gate.Verdict:

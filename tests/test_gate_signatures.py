@@ -8,12 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from jdih_build.gate import rules as gate
+from sitekit import NOW, WIB, SiteKit
 
 from jdih_build import sshsig
+from jdih_build.gate import rules as gate
 from jdih_build.load.site import load_site
-from sitekit import NOW, WIB, SiteKit
 
 
 def keygen(directory: Path, name: str) -> Path:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from sitekit import PRODUCT, SiteKit
 
 from jdih_build.load.site import load_site
-from sitekit import PRODUCT, SiteKit
 
 
 def front(body: str) -> str:

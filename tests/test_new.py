@@ -8,13 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import Run, run_command
 import yaml
+from sitekit import Run, run_command
 
-from jdih_build.workflow import new as scaffold
 from jdih_build.load.content import split_front_matter
-from jdih_build.model import TIPE_DOKUMEN
 from jdih_build.load.site import load_site
+from jdih_build.model import TIPE_DOKUMEN
+from jdih_build.workflow import new as scaffold
+from jdih_build.workflow.new_files import derive_id
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_BYTES = b"%PDF-1.4\n% naskah contoh\n%%EOF\n"
@@ -266,14 +267,14 @@ def test_not_a_site_folder(tmp_path: Path) -> None:
 
 def test_derive_id() -> None:
     values = {"singkatan_jenis": "Kpt", "nomor": "12", "tahun": 2024, "judul": "x"}
-    assert scaffold.derive_id("peraturan", values) == "kpt-12-2024"
-    assert scaffold.derive_id("peraturan", {**values, "nomor": "3/Kpts/KPU/2016", "tahun": 2016}) \
+    assert derive_id("peraturan", values) == "kpt-12-2024"
+    assert derive_id("peraturan", {**values, "nomor": "3/Kpts/KPU/2016", "tahun": 2016}) \
         == "kpt-3-kpts-kpu-2016"
-    assert scaffold.derive_id("peraturan", {"jenis": "Peraturan KPU", "nomor": "7", "tahun": 2022, "judul": "x"}) \
+    assert derive_id("peraturan", {"jenis": "Peraturan KPU", "nomor": "7", "tahun": 2022, "judul": "x"}) \
         == "peraturan-kpu-7-2022"
-    assert scaffold.derive_id("monografi", {"judul": "Himpunan Peraturan Pemilu Édisi Kedua", "tahun": 2023}) \
+    assert derive_id("monografi", {"judul": "Himpunan Peraturan Pemilu Édisi Kedua", "tahun": 2023}) \
         == "himpunan-peraturan-pemilu-edisi-kedua-2023"
-    long = scaffold.derive_id("monografi", {"singkatan_jenis": "x" * 120, "judul": "y", "tahun": 2023})
+    long = derive_id("monografi", {"singkatan_jenis": "x" * 120, "judul": "y", "tahun": 2023})
     assert len(long) <= 100 and long.endswith("-2023")
 
 

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build.publish.search_index import SearchIndexError, SearchRecord, build_search_index
+from jdih_build.publish.search_index import (
+    SearchIndexError,
+    SearchRecord,
+    build_search_index,
+)
 
 PAGE = """<!doctype html>
 <html lang="id">

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from jdih_build.preview import serve
 from jdih_build.cli.main import main
-from jdih_build.preview.serve import Debouncer, Preview, Snapshot, decorate, request_parts
+from jdih_build.preview import rebuild, server
+from jdih_build.preview.rebuild import Debouncer, Snapshot
+from jdih_build.preview.serve import Preview
+from jdih_build.preview.server import decorate, request_parts
 
 REPO = Path(__file__).resolve().parents[1]
 DRAFT_ID = "kpt-kpu-payakumbuh-pengelola-jdih-2024"
@@ -178,7 +180,7 @@ def test_a_crashing_rebuild_is_reported_and_the_last_good_site_stays(site: Path,
     with serving(site) as preview:
         def crash(*_args: object, **_kwargs: object) -> None:
             raise RuntimeError("disk on fire")
-        monkeypatch.setattr(serve, "build", crash)
+        monkeypatch.setattr(rebuild, "build", crash)
         (site / "templates" / "index.html").touch()
         wait_until(lambda: "disk on fire" in capsys.readouterr().err)
         status, page = get(preview, "/")
@@ -234,7 +236,7 @@ def test_request_parts() -> None:
     assert request_parts("/produk/uu-7-2017/") == ["produk", "uu-7-2017"]
     assert request_parts("/a%20b") == ["a b"]
     for bad in ("/../x", "/a/%2e%2E/x", "/a\\b", "/%ff", "x"):
-        with pytest.raises(serve.Refused):
+        with pytest.raises(server.Refused):
             request_parts(bad)
 
 

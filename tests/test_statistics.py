@@ -7,14 +7,21 @@ import re
 from pathlib import Path
 
 import pytest
+from sitekit import NOW, SiteKit
 
+from jdih_build.gate.rules import evaluate
+from jdih_build.load.site import load_site
 from jdih_build.pipeline import build
 from jdih_build.publish.catalogue import Catalogue, build_catalogue
-from jdih_build.gate.rules import evaluate
 from jdih_build.publish.pdf_info import PdfInfo
-from jdih_build.load.site import load_site
-from jdih_build.publish.statistics import NO_STATUS, per_jenis, per_status, per_tipe, per_year, statistics
-from sitekit import NOW, SiteKit
+from jdih_build.publish.statistics import (
+    NO_STATUS,
+    per_jenis,
+    per_status,
+    per_tipe,
+    per_year,
+    statistics,
+)
 
 
 def peraturan(judul: str, jenis: str, tahun: int, status: str, nomor: str = "1") -> str:

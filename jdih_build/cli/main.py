@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
 from jdih_build import __version__
-from jdih_build.pipeline import build
-from jdih_build.gate.rules import evaluate
+from jdih_build.console.clock import EXIT_INVALID, EXIT_OK, EXIT_USAGE, now  # noqa: F401 - re-exported
 from jdih_build.console.progress import Progress
+from jdih_build.console.reporting import (
+    gate_lines,
+    load_or_report,
+    problem_lines,
+    summary,
+)
 from jdih_build.console.terminal import VisibleStream
-from jdih_build.console.reporting import gate_lines, load_or_report, problem_lines, summary
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from jdih_build.gate.rules import evaluate
+from jdih_build.pipeline import build
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
@@ -24,11 +27,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jdih_build.preview.serve", "jdih_build.workflow.approve", "jdih_build.workflow.new",
     "jdih_build.workflow.status", "jdih_build.workflow.sop_report", "jdih_build.workflow.sign_policy",
 )
-
-
-def now() -> datetime:
-    """The gate's clock: the real time. SOURCE_DATE_EPOCH never moves it (CONTRACT 7)."""
-    return datetime.now(timezone.utc)
 
 
 def _err(lines: list[str]) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from jdih_build.model import Site
-from jdih_build.load.site import load_site
-
 from jdih_build.gate.rules import GateResult
 from jdih_build.load.problems import Problem
+from jdih_build.load.site import load_site
+from jdih_build.model import Site
 
 
 def rel(path: Path, root: Path) -> str:

@@ -11,11 +11,29 @@ from collections import Counter
 from pathlib import Path
 
 from jdih_build.load.fields import Fields
-from jdih_build.load.filetypes import allowed_list, is_allowed_attachment, is_safe_component, safe_name
-from jdih_build.model import RELATION_KINDS, STATUS_VALUES, TIPE_DOKUMEN, Attachment, Product, Relation, SiteConfig
+from jdih_build.load.filetypes import (
+    allowed_list,
+    is_allowed_attachment,
+    is_safe_component,
+    safe_name,
+)
 from jdih_build.load.problems import Problems
-from jdih_build.load.safe_read import MAX_MARKDOWN_BYTES, InputFileError, hash_regular, read_regular
+from jdih_build.load.safe_read import (
+    MAX_MARKDOWN_BYTES,
+    InputFileError,
+    hash_regular,
+    read_regular,
+)
 from jdih_build.load.strict_yaml import CONTROL_CHARACTERS, YamlError, YMap, parse
+from jdih_build.model import (
+    RELATION_KINDS,
+    STATUS_VALUES,
+    TIPE_DOKUMEN,
+    Attachment,
+    Product,
+    Relation,
+    SiteConfig,
+)
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 # Deeper lists or quotes than this in an abstract are no abstract, and would exhaust the Markdown

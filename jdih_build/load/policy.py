@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from jdih_build.load.fields import Fields
-from jdih_build.model import SIGNATURE_MODES, Person, Sop, Step
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
 from jdih_build.load.strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
+from jdih_build.model import SIGNATURE_MODES, Person, Sop, Step
 
 ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 NIP_PATTERN = re.compile(r"[0-9]{18}")

@@ -7,10 +7,10 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jdih_build.model import SiteConfig
 from jdih_build.load.problems import Problems
-from jdih_build.load.strict_yaml import CONTROL_CHARACTERS
 from jdih_build.load.safe_read import MAX_SETTINGS_BYTES, InputFileError, read_regular
+from jdih_build.load.strict_yaml import CONTROL_CHARACTERS
+from jdih_build.model import SiteConfig
 
 KEYS = ("judul_situs", "base_url", "instansi", "tempat", "alamat", "telepon", "bahasa")
 REQUIRED = ("judul_situs", "base_url")  # instansi/tempat only supply defaults

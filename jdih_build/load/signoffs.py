@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 from jdih_build.load.fields import Fields
-from jdih_build.model import DECISIONS, SignOff
 from jdih_build.load.policy import parse_yaml, read_input
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
 from jdih_build.load.strict_yaml import Scalar, YMap
+from jdih_build.model import DECISIONS, SignOff
 
 RECORD_KEYS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")

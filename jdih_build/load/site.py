@@ -6,14 +6,19 @@ import os
 import stat
 from pathlib import Path
 
-from jdih_build.load.settings import load_config
 from jdih_build.load.content import load_products
-from jdih_build.model import Site, SiteConfig
 from jdih_build.load.policy import check_policy, load_roster, load_sop, read_input
-from jdih_build.load.trust import ROOT_KEYS_ENV, RootKeyError, check_policy_signatures, root_keys
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES
+from jdih_build.load.settings import load_config
 from jdih_build.load.signoffs import load_signoffs
+from jdih_build.load.trust import (
+    ROOT_KEYS_ENV,
+    RootKeyError,
+    check_policy_signatures,
+    root_keys,
+)
+from jdih_build.model import Site, SiteConfig
 
 
 def check_templates(templates: Path, problems: Problems) -> None:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from jdih_build.publish.abstract import Abstract, parse_abstract
-from jdih_build.publish.formatting import slugify
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import RELATION_INVERSE, Attachment, Product
+from jdih_build.publish.abstract import Abstract, parse_abstract
+from jdih_build.publish.formatting import slugify
 from jdih_build.publish.pdf_info import PdfInfo
 
 TIPE_LABEL = {"peraturan": "Peraturan", "monografi": "Monografi Hukum", "artikel": "Artikel Hukum",

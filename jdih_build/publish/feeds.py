@@ -10,8 +10,8 @@ import json
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from jdih_build.publish.catalogue import FACETS, Catalogue, Entry
 from jdih_build.model import SiteConfig
+from jdih_build.publish.catalogue import FACETS, Catalogue, Entry
 
 ATOM_LIMIT = 50
 

@@ -16,9 +16,16 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from jdih_build.publish import formatting
-from jdih_build.publish.catalogue import FACET_LABEL, FACETS, TIPE_LABEL, Catalogue, Entry, Group
 from jdih_build.model import SiteConfig, Sop
+from jdih_build.publish import formatting
+from jdih_build.publish.catalogue import (
+    FACET_LABEL,
+    FACETS,
+    TIPE_LABEL,
+    Catalogue,
+    Entry,
+    Group,
+)
 from jdih_build.publish.statistics import statistics
 
 PAGE_SIZE = 20

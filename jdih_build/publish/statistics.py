@@ -14,10 +14,10 @@ from typing import Callable, Iterable
 
 from markupsafe import Markup
 
+from jdih_build.model import STATUS_VALUES, TIPE_DOKUMEN
 from jdih_build.publish.catalogue import TIPE_LABEL, Catalogue, Entry
 from jdih_build.publish.charts import bar_chart, data_table
 from jdih_build.publish.formatting import slugify
-from jdih_build.model import STATUS_VALUES, TIPE_DOKUMEN
 
 NO_STATUS = "Tanpa status"
 VERTICAL_MAX_BARS = 10     # up to this many short labels (years) fit as columns at 360 px

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
-from jdih_build.publish.render import Output
 from jdih_build.load.safe_read import HASH_CHUNK, InputFileError, open_regular
+from jdih_build.publish.render import Output
 
 MARKER = ".jdih-build"   # marks a folder this tool made, so that --out never replaces anything else
 RENAME_EXCHANGE = 2

@@ -4,338 +4,52 @@ The candidate record is built in memory first, with its exact bytes (and signatu
 on the product with the existing records plus the candidate: a record is written only if it would count.
 Nothing is written on a refusal; with `--key` the `.sig` is written before the `.yaml`, so a record never
 exists without the signature it was meant to carry.
+
+The pieces: `approve_checks` (refusals), `signoff_file` (bytes and writing), `signing_key`.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import getpass
-import os
-import re
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from jdih_build import sshsig
-from jdih_build.gate.rules import RULE_MISSING, Failure, Verdict, evaluate_product
-from jdih_build.model import Person, SignOff, Site, Step
-from jdih_build.workflow.atomic import write_atomic
 from jdih_build.console.reporting import load_or_report, rel
+from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
+from jdih_build.model import SignOff, Site, Step
+from jdih_build.workflow.approve_checks import (
+    ROSTER_FILE,
+    SOP_FILE,
+    Refusal,
+    a_role,
+    check_lookup,
+    check_person,
+    check_timeline,
+    gate_refusals,
+    holders,
+    later_failures,
+    local_now,
+    parse_at,
+)
+from jdih_build.workflow.signing_key import (
+    PASSPHRASE_ENV,
+    PassphraseSource,
+    load_signing_key,
+    passphrase_from_environment_or_terminal,
+)
+from jdih_build.workflow.signoff_file import (
+    format_waktu,
+    record_path,
+    render_record,
+    write_record,
+)
 
 EXIT_OK, EXIT_REFUSED = 0, 1
-PASSPHRASE_ENV = "JDIH_KEY_PASSPHRASE"
 APPROVED, REJECTED = "disetujui", "ditolak"
-
-# Plain YAML scalars that every reader takes as text: a lower-case word that is not a YAML keyword.
-_PLAIN_SAFE = re.compile(r"[a-z][a-z0-9_-]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
-
-
-# --------------------------------------------------------------------------------------------------
-# YAML emission (by hand, so that the key order and the bytes are ours)
-
-
-def _printable(ch: str) -> bool:
-    """YAML's printable set, minus the characters YAML treats as line breaks."""
-    code = ord(ch)
-    if ch in "\u0085\u2028\u2029\ufeff":
-        return False
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-            or 0x10000 <= code <= 0x10FFFF)
-
-
-def yaml_quote(text: str) -> str:
-    """A double-quoted YAML scalar that reads back as exactly `text` in any YAML reader."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _printable(ch):
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def yaml_scalar(text: str) -> str:
-    """Plain when plainly safe (ids, role names), double-quoted otherwise."""
-    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return yaml_quote(text)
-
-
-def format_waktu(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def render_record(produk: str, langkah: int, peran: str, oleh: str, keputusan: str, waktu: datetime,
-                  berkas: dict[str, str], catatan: str | None) -> bytes:
-    """The sign-off's bytes, keys in the order of CONTRACT 4."""
-    lines = [
-        f"produk: {yaml_scalar(produk)}",
-        f"langkah: {langkah}",
-        f"peran: {yaml_scalar(peran)}",
-        f"oleh: {yaml_quote(oleh)}",
-        f"keputusan: {keputusan}",
-        f"waktu: {format_waktu(waktu)}",
-        "berkas:",
-        *(f"  {yaml_quote(name)}: {yaml_quote(digest)}" for name, digest in sorted(berkas.items())),
-    ]
-    if catatan is not None:
-        lines.append(f"catatan: {yaml_quote(catatan)}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-# --------------------------------------------------------------------------------------------------
-# Refusals
-
-
-@dataclass(frozen=True)
-class Refusal:
-    where: str      # the file (relative to the site) or the option the reason is about
-    message: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message} - {self.fix}"
-
-
-SOP_FILE = "approvals/sop.yaml"
-ROSTER_FILE = "approvals/petugas.yaml"
-
-
-def close_matches(word: str, options: list[str]) -> list[str]:
-    exact = [o for o in options if o.casefold() == word.casefold()]
-    return exact or difflib.get_close_matches(word, options, n=3, cutoff=0.6)
-
-
-def _did_you_mean(word: str, options: list[str], what: str) -> str:
-    close = close_matches(word, options)
-    if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return f"use one of the {what}" if options else f"there are no {what} yet"
-
-
-def parse_at(text: str) -> tuple[datetime | None, str | None]:
-    """An ISO 8601 date-time with its UTC offset, truncated to seconds; (None, reason) otherwise."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None, f"'{text}' is not an ISO 8601 date-time"
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return None, f"'{text}' has no UTC offset"
-    offset = moment.utcoffset()
-    assert offset is not None
-    if offset % timedelta(minutes=1):
-        return None, f"'{text}' has an offset with seconds"
-    return moment.replace(microsecond=0), None
-
-
-def local_now() -> datetime:
-    """Now, in the computer's local offset, to the second."""
-    moment = datetime.now().astimezone().replace(microsecond=0)
-    offset = moment.utcoffset()
-    if offset is None or offset % timedelta(minutes=1):
-        moment = moment.astimezone(timezone.utc)
-    return moment
-
-
-def check_lookup(site: Site, product_id: str, step_no: int, name: str) -> list[Refusal]:
-    """The product, the step and the person exist."""
-    refusals: list[Refusal] = []
-    if site.product(product_id) is None:
-        ids = sorted(p.id for p in site.products)
-        refusals.append(Refusal("content/", f"no product has the id '{product_id}'",
-                                _did_you_mean(product_id, ids, "product ids (jdih status lists them)")))
-    if site.sop.step(step_no) is None:
-        numbers = [s.no for s in site.sop.langkah]
-        refusals.append(Refusal(SOP_FILE, f"the SOP has no step {step_no}",
-                                f"use a step number from {min(numbers)} to {max(numbers)}"))
-    if site.person(name) is None:
-        names = sorted(p.nama for p in site.roster)
-        refusals.append(Refusal(ROSTER_FILE, f"'{name}' is not on the roster",
-                                f"{_did_you_mean(name, names, 'roster names')} (names must match exactly)"))
-    return refusals
-
-
-def a_role(role: str) -> str:
-    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
-
-
-def holders(site: Site, role: str, day: datetime) -> list[str]:
-    return sorted(p.nama for p in site.roster if role in p.peran and p.active_on(day.date()))
-
-
-def check_person(site: Site, step: Step, person: Person, waktu: datetime) -> list[Refusal]:
-    refusals: list[Refusal] = []
-    others = [n for n in holders(site, step.pelaksana, waktu) if n != person.nama]
-    example = f" (e.g. --by '{others[0]}')" if others else ""
-    if step.pelaksana not in person.peran:
-        roles = ", ".join(person.peran) or "none"
-        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} does not hold the role '{step.pelaksana}' that step {step.no} "
-                                             f"needs (their roles: {roles})",
-                                f"have {a_role(step.pelaksana)} sign step {step.no}{example}"))
-    if not person.active_on(waktu.date()):
-        period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
-        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} is not active on {waktu.date()} (active {period})",
-                                f"have an active {step.pelaksana} sign step {step.no}{example}, "
-                                "or correct aktif_sejak/aktif_sampai"))
-    return refusals
-
-
-def latest_by_step(records: list[SignOff]) -> dict[int, SignOff]:
-    latest: dict[int, SignOff] = {}
-    for record in records:
-        if record.langkah not in latest or record.waktu > latest[record.langkah].waktu:
-            latest[record.langkah] = record
-    return latest
-
-
-def check_timeline(site: Site, step: Step, waktu: datetime, records: list[SignOff], now: datetime,
-                   reject: bool) -> list[Refusal]:
-    """Not in the future; the latest record of its step; not before the previous step's record."""
-    refusals: list[Refusal] = []
-    if waktu > now:
-        refusals.append(Refusal("--at", f"waktu {format_waktu(waktu)} is in the future",
-                                "give the real time of the sign-off, or leave --at out to use now"))
-    same = [r for r in records if r.langkah == step.no and r.waktu >= waktu]
-    if same:
-        newest = max(same, key=lambda r: r.waktu)
-        refusals.append(Refusal(rel(newest.path, site.root),
-                                f"step {step.no} already has a record at {format_waktu(newest.waktu)}, not earlier "
-                                f"than {format_waktu(waktu)}: only the latest record of a step counts",
-                                "give a later --at (or leave it out to use now)"))
-    if not reject:
-        latest = latest_by_step(records)
-        earlier = [n for n in latest if n < step.no]
-        if earlier:
-            previous = latest[max(earlier)]
-            if waktu < previous.waktu:
-                refusals.append(Refusal(rel(previous.path, site.root),
-                                        f"waktu {format_waktu(waktu)} is before the previous step's record "
-                                        f"(step {previous.langkah}, {format_waktu(previous.waktu)})",
-                                        "the SOP's steps are signed in order: give a later --at"))
-    return refusals
-
-
-def gate_refusals(verdict: Verdict, step_no: int, candidate: Path, root: Path) -> list[Refusal]:
-    """The gate's failures for this step and the earlier ones, which an approval must not leave."""
-    refusals = []
-    for failure in verdict.failures:
-        if failure.step > step_no:
-            continue
-        if failure.record == candidate:
-            where = f"{rel(candidate, root)} (this sign-off)"
-        elif failure.record is not None:
-            where = rel(failure.record, root)
-        else:
-            where = f"approvals/{verdict.product.id}/"
-        refusals.append(Refusal(where, f"rule {failure.rule}: {failure.message}", failure.fix))
-    return refusals
-
-
-def later_failures(before: Verdict, after: Verdict, step_no: int) -> list[Failure]:
-    """Failures of later steps that the new record causes (they passed without it)."""
-    old = {(f.step, f.rule) for f in before.failures}
-    return [f for f in after.failures if f.step > step_no and (f.step, f.rule) not in old]
-
-
-# --------------------------------------------------------------------------------------------------
-# Keys
-
-
-PassphraseSource = Callable[[Path], bytes | None]
-
-
-def passphrase_from_environment_or_terminal(key_file: Path) -> bytes | None:
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value is not None:
-        return value.encode("utf-8")
-    if sys.stdin.isatty():
-        return getpass.getpass(f"Passphrase for {key_file}: ").encode("utf-8")
-    return None
-
-
-def load_signing_key(key_file: Path, person: Person,
-                     passphrase: PassphraseSource) -> tuple[sshsig.PrivateKey | None, Refusal | None]:
-    where = str(key_file)
-    try:
-        try:
-            key = sshsig.load_private_key(key_file)
-        except sshsig.KeyFormatError as exc:
-            if "passphrase" not in str(exc):
-                raise
-            secret = passphrase(key_file)
-            if secret is None:
-                return None, Refusal(where, "the private key is protected by a passphrase",
-                                     f"set {PASSPHRASE_ENV}, or run jdih approve on a terminal to be asked for it")
-            key = sshsig.load_private_key(key_file, secret)
-    except sshsig.KeyFormatError as exc:
-        return None, Refusal(where, f"cannot use the key: {exc}",
-                             "give --key the signer's OpenSSH private key file (as ssh-keygen writes it)")
-    if person.kunci_publik is None:
-        return None, Refusal(ROSTER_FILE, f"{person.nama} has no kunci_publik, so a signature by them cannot be checked",
-                             f"enrol {person.nama}'s public key (the line of the .pub file) in petugas.yaml, "
-                             "or approve without --key")
-    enrolled = sshsig.parse_public_key(person.kunci_publik)
-    if key.public.blob != enrolled.blob:
-        return None, Refusal(where, f"the key ({sshsig.fingerprint(key.public)}) is not {person.nama}'s kunci_publik in "
-                                    f"{ROSTER_FILE} ({sshsig.fingerprint(enrolled)})",
-                             f"sign with {person.nama}'s own key, or have their kunci_publik updated")
-    return key, None
-
-
-# --------------------------------------------------------------------------------------------------
-# Writing
-
-
-def record_path(folder: Path, step_no: int, role: str) -> Path:
-    """`<NN>-<peran>.yaml`, with `-2`, `-3`, ... where the name (or its .sig) is taken."""
-    stem = f"{step_no:02d}-{role}"
-    suffix = 1
-    while True:
-        name = f"{stem}.yaml" if suffix == 1 else f"{stem}-{suffix}.yaml"
-        path = folder / name
-        if not (path.exists() or path.is_symlink() or path.with_name(name + ".sig").exists()):
-            return path
-        suffix += 1
-
-
-def write_new_file(path: Path, data: bytes) -> None:
-    """Write atomically and never replace an existing file."""
-    write_atomic(path, data, replace=False)
-
-
-def write_record(path: Path, data: bytes, signature: bytes | None) -> list[Path]:
-    """The .sig first, then the .yaml: a record never exists without its signature."""
-    created_folder = not path.parent.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    try:
-        if signature is not None:
-            sig = path.with_name(path.name + ".sig")
-            write_new_file(sig, signature)
-            written.append(sig)
-        write_new_file(path, data)
-        written.insert(0, path)
-    except BaseException:
-        for done in written:
-            done.unlink(missing_ok=True)
-        if created_folder:
-            try:
-                path.parent.rmdir()
-            except OSError:
-                pass
-        raise
-    return written
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,13 +13,19 @@ from pathlib import Path
 from typing import Callable
 
 from jdih_build import sshsig
-from jdih_build.workflow.approve import passphrase_from_environment_or_terminal
-from jdih_build.workflow.atomic import write_atomic
-from jdih_build.load.policy import check_policy, load_roster, load_sop, read_input
-from jdih_build.load.trust import POLICY_FILES, POLICY_NAMESPACE, ROOT_KEYS_ENV, RootKeyError, root_keys
-from jdih_build.load.problems import Problems
 from jdih_build.console.reporting import problem_lines
+from jdih_build.load.policy import check_policy, load_roster, load_sop, read_input
+from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES
+from jdih_build.load.trust import (
+    POLICY_FILES,
+    POLICY_NAMESPACE,
+    ROOT_KEYS_ENV,
+    RootKeyError,
+    root_keys,
+)
+from jdih_build.workflow.atomic import write_atomic
+from jdih_build.workflow.signing_key import passphrase_from_environment_or_terminal
 
 
 def _err(line: str) -> None:

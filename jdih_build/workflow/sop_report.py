@@ -34,13 +34,21 @@ from typing import Any, Callable, Sequence, TextIO
 import jinja2
 from markupsafe import Markup
 
-from jdih_build.publish import formatting
-from jdih_build.publish.charts import angka, bar_chart, with_unit
+from jdih_build.console.clock import now
+from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import evaluate
 from jdih_build.model import Site
+from jdih_build.publish import formatting
+from jdih_build.publish.charts import angka, bar_chart, with_unit
 from jdih_build.workflow.atomic import write_atomic
-from jdih_build.console.reporting import load_or_report, rel
-from jdih_build.workflow.sop_timing import Measurement, ProductTiming, StepSummary, office_time, summarize, timings
+from jdih_build.workflow.sop_timing import (
+    Measurement,
+    ProductTiming,
+    StepSummary,
+    office_time,
+    summarize,
+    timings,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 HTML_NAME, CSV_NAME, DETAIL_NAME = "laporan-sop.html", "laporan-sop.csv", "laporan-sop-rinci.csv"
@@ -301,7 +309,6 @@ def iso_date(text: str) -> date:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from jdih_build.cli.main import now   # the one real clock of the CLI
 
     return run_report(Path(args.site), Path(args.out) if args.out else None, Period(args.start, args.end), now(),
                       sys.stdout, sys.stderr)

@@ -54,10 +54,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from jdih_build.console.clock import now
+from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.model import Site
-from jdih_build.console.reporting import load_or_report, rel
-from jdih_build.workflow.sop_timing import REASON_TEXT, Measurement, ProductTiming, timings
+from jdih_build.workflow.sop_timing import (
+    REASON_TEXT,
+    Measurement,
+    ProductTiming,
+    timings,
+)
 
 SCHEMA = "jdih-status/1"
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -258,7 +264,6 @@ def run_status(root: Path, product_id: str | None, as_json: bool, now: datetime,
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from jdih_build.cli.main import now   # the one real clock of the CLI
 
     return run_status(Path(args.site).resolve(), args.id, args.json, now(), sys.stdout, sys.stderr,
                       colour=not args.json and wants_colour(sys.stdout))

@@ -13,8 +13,12 @@ from hostile import assert_refused, assert_withheld, good_site, leftovers
 from sitekit import NOW, SiteKit, run_command, tree_bytes
 
 from jdih_build.cli import main as cli
+from jdih_build.load.safe_read import (
+    MAX_POLICY_BYTES,
+    MAX_SETTINGS_BYTES,
+    MAX_SIGNOFF_BYTES,
+)
 from jdih_build.pipeline import build
-from jdih_build.load.safe_read import MAX_POLICY_BYTES, MAX_SETTINGS_BYTES, MAX_SIGNOFF_BYTES
 
 
 def test_v5_a_huge_signoff_is_refused_without_reading_it(kit: SiteKit) -> None:

@@ -10,9 +10,9 @@ import pytest
 from hostile import assert_refused, good_site
 from sitekit import MINIMAL_PDF, NOW, SiteKit, sha256
 
-from jdih_build.pipeline import build
 from jdih_build.load.filetypes import ATTACHMENT_TYPES, safe_name, url_name
-from jdih_build.preview.serve import content_type
+from jdih_build.pipeline import build
+from jdih_build.preview.server import content_type
 
 HEAD = """---
 judul: Keputusan Uji Nama

@@ -1,0 +1,167 @@
+"""What `jdih approve` refuses before writing anything: the gate's own rules, applied to the sign-off it
+would write, each with the rule and the fix."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from jdih_build.console.reporting import rel
+from jdih_build.gate.rules import Failure, Verdict
+from jdih_build.model import Person, SignOff, Site, Step
+from jdih_build.workflow.signoff_file import format_waktu
+
+# --------------------------------------------------------------------------------------------------
+# Refusals
+
+
+@dataclass(frozen=True)
+class Refusal:
+    where: str      # the file (relative to the site) or the option the reason is about
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message} - {self.fix}"
+
+
+SOP_FILE = "approvals/sop.yaml"
+ROSTER_FILE = "approvals/petugas.yaml"
+
+
+def close_matches(word: str, options: list[str]) -> list[str]:
+    exact = [o for o in options if o.casefold() == word.casefold()]
+    return exact or difflib.get_close_matches(word, options, n=3, cutoff=0.6)
+
+
+def _did_you_mean(word: str, options: list[str], what: str) -> str:
+    close = close_matches(word, options)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return f"use one of the {what}" if options else f"there are no {what} yet"
+
+
+def parse_at(text: str) -> tuple[datetime | None, str | None]:
+    """An ISO 8601 date-time with its UTC offset, truncated to seconds; (None, reason) otherwise."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None, f"'{text}' is not an ISO 8601 date-time"
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None, f"'{text}' has no UTC offset"
+    offset = moment.utcoffset()
+    assert offset is not None
+    if offset % timedelta(minutes=1):
+        return None, f"'{text}' has an offset with seconds"
+    return moment.replace(microsecond=0), None
+
+
+def local_now() -> datetime:
+    """Now, in the computer's local offset, to the second."""
+    moment = datetime.now().astimezone().replace(microsecond=0)
+    offset = moment.utcoffset()
+    if offset is None or offset % timedelta(minutes=1):
+        moment = moment.astimezone(timezone.utc)
+    return moment
+
+
+def check_lookup(site: Site, product_id: str, step_no: int, name: str) -> list[Refusal]:
+    """The product, the step and the person exist."""
+    refusals: list[Refusal] = []
+    if site.product(product_id) is None:
+        ids = sorted(p.id for p in site.products)
+        refusals.append(Refusal("content/", f"no product has the id '{product_id}'",
+                                _did_you_mean(product_id, ids, "product ids (jdih status lists them)")))
+    if site.sop.step(step_no) is None:
+        numbers = [s.no for s in site.sop.langkah]
+        refusals.append(Refusal(SOP_FILE, f"the SOP has no step {step_no}",
+                                f"use a step number from {min(numbers)} to {max(numbers)}"))
+    if site.person(name) is None:
+        names = sorted(p.nama for p in site.roster)
+        refusals.append(Refusal(ROSTER_FILE, f"'{name}' is not on the roster",
+                                f"{_did_you_mean(name, names, 'roster names')} (names must match exactly)"))
+    return refusals
+
+
+def a_role(role: str) -> str:
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
+def holders(site: Site, role: str, day: datetime) -> list[str]:
+    return sorted(p.nama for p in site.roster if role in p.peran and p.active_on(day.date()))
+
+
+def check_person(site: Site, step: Step, person: Person, waktu: datetime) -> list[Refusal]:
+    refusals: list[Refusal] = []
+    others = [n for n in holders(site, step.pelaksana, waktu) if n != person.nama]
+    example = f" (e.g. --by '{others[0]}')" if others else ""
+    if step.pelaksana not in person.peran:
+        roles = ", ".join(person.peran) or "none"
+        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} does not hold the role '{step.pelaksana}' that step {step.no} "
+                                             f"needs (their roles: {roles})",
+                                f"have {a_role(step.pelaksana)} sign step {step.no}{example}"))
+    if not person.active_on(waktu.date()):
+        period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
+        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} is not active on {waktu.date()} (active {period})",
+                                f"have an active {step.pelaksana} sign step {step.no}{example}, "
+                                "or correct aktif_sejak/aktif_sampai"))
+    return refusals
+
+
+def latest_by_step(records: list[SignOff]) -> dict[int, SignOff]:
+    latest: dict[int, SignOff] = {}
+    for record in records:
+        if record.langkah not in latest or record.waktu > latest[record.langkah].waktu:
+            latest[record.langkah] = record
+    return latest
+
+
+def check_timeline(site: Site, step: Step, waktu: datetime, records: list[SignOff], now: datetime,
+                   reject: bool) -> list[Refusal]:
+    """Not in the future; the latest record of its step; not before the previous step's record."""
+    refusals: list[Refusal] = []
+    if waktu > now:
+        refusals.append(Refusal("--at", f"waktu {format_waktu(waktu)} is in the future",
+                                "give the real time of the sign-off, or leave --at out to use now"))
+    same = [r for r in records if r.langkah == step.no and r.waktu >= waktu]
+    if same:
+        newest = max(same, key=lambda r: r.waktu)
+        refusals.append(Refusal(rel(newest.path, site.root),
+                                f"step {step.no} already has a record at {format_waktu(newest.waktu)}, not earlier "
+                                f"than {format_waktu(waktu)}: only the latest record of a step counts",
+                                "give a later --at (or leave it out to use now)"))
+    if not reject:
+        latest = latest_by_step(records)
+        earlier = [n for n in latest if n < step.no]
+        if earlier:
+            previous = latest[max(earlier)]
+            if waktu < previous.waktu:
+                refusals.append(Refusal(rel(previous.path, site.root),
+                                        f"waktu {format_waktu(waktu)} is before the previous step's record "
+                                        f"(step {previous.langkah}, {format_waktu(previous.waktu)})",
+                                        "the SOP's steps are signed in order: give a later --at"))
+    return refusals
+
+
+def gate_refusals(verdict: Verdict, step_no: int, candidate: Path, root: Path) -> list[Refusal]:
+    """The gate's failures for this step and the earlier ones, which an approval must not leave."""
+    refusals = []
+    for failure in verdict.failures:
+        if failure.step > step_no:
+            continue
+        if failure.record == candidate:
+            where = f"{rel(candidate, root)} (this sign-off)"
+        elif failure.record is not None:
+            where = rel(failure.record, root)
+        else:
+            where = f"approvals/{verdict.product.id}/"
+        refusals.append(Refusal(where, f"rule {failure.rule}: {failure.message}", failure.fix))
+    return refusals
+
+
+def later_failures(before: Verdict, after: Verdict, step_no: int) -> list[Failure]:
+    """Failures of later steps that the new record causes (they passed without it)."""
+    old = {(f.step, f.rule) for f in before.failures}
+    return [f for f in after.failures if f.step > step_no and (f.step, f.rule) not in old]

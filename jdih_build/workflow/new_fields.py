@@ -1,0 +1,192 @@
+"""The fields `jdih new` asks for: how each answer is parsed, their flags and prompts, and collecting them."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from jdih_build.load.content import (
+    ID_PATTERN,
+    REQUIRED_KEYS,
+)
+from jdih_build.model import STATUS_VALUES, TIPE_DOKUMEN
+
+PDF_MAGIC = b"%PDF-"
+
+Parsed = tuple[object, str | None]   # (value, None) or (None, the reason it is invalid)
+Asker = Callable[[str], str]
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsing one answer
+
+
+def parse_text(answer: str) -> Parsed:
+    value = answer.strip()
+    if not value:
+        return None, "it is empty"
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return None, "it contains a line break or a control character; write one line"
+    return value, None
+
+
+def parse_year(answer: str) -> Parsed:
+    text = answer.strip()
+    if not re.fullmatch(r"[0-9]{4}", text) or not 1900 <= int(text) <= 2100:
+        return None, f"'{text}' is not a year from 1900 to 2100"
+    return int(text), None
+
+
+def parse_day(answer: str) -> Parsed:
+    text = answer.strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None, f"'{text}' is not a date YYYY-MM-DD (e.g. 2024-03-01)"
+    try:
+        return date.fromisoformat(text), None
+    except ValueError as exc:
+        return None, f"'{text}' is not a real date ({exc})"
+
+
+def parse_status(answer: str) -> Parsed:
+    for option in STATUS_VALUES:
+        if option.casefold() == answer.strip().casefold():
+            return option, None
+    return None, f"'{answer.strip()}' is not one of: {', '.join(STATUS_VALUES)}"
+
+
+def parse_tipe(answer: str) -> Parsed:
+    text = answer.strip().lower()
+    if text in TIPE_DOKUMEN:
+        return text, None
+    return None, f"'{answer.strip()}' is not one of: {', '.join(TIPE_DOKUMEN)}"
+
+
+def parse_id(answer: str) -> Parsed:
+    text = answer.strip()
+    if not ID_PATTERN.fullmatch(text):
+        return None, f"'{text}' is not an id: use lower-case letters, digits and '-', at most 100 (e.g. kpt-12-2024)"
+    return text, None
+
+
+# --------------------------------------------------------------------------------------------------
+# The fields `jdih new` fills in
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str                        # the front-matter key
+    flag: str                       # the command-line option
+    explain: str                    # shown in the prompt and in --help
+    parse: Callable[[str], Parsed]
+    tipes: tuple[str, ...] = TIPE_DOKUMEN   # the document types that have this key
+    repeat: bool = False            # a list, the flag may be repeated
+
+    @property
+    def dest(self) -> str:
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    def required_for(self, tipe: str) -> bool:
+        return self.key in ("judul", "tahun") or self.key in REQUIRED_KEYS[tipe]
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("judul", "--judul", "the full title", parse_text),
+    FieldSpec("jenis", "--jenis", "the kind of product, e.g. Keputusan, Peraturan KPU, Surat Edaran", parse_text),
+    FieldSpec("singkatan_jenis", "--singkatan-jenis", "its abbreviation, e.g. Kpt, PKPU, SE", parse_text),
+    FieldSpec("nomor", "--nomor", "the number, kept as text (012 stays 012)", parse_text),
+    FieldSpec("tanggal_penetapan", "--tanggal-penetapan", "the day it was enacted, YYYY-MM-DD", parse_day),
+    FieldSpec("tanggal_dibacakan", "--tanggal-dibacakan", "the day the verdict was read, YYYY-MM-DD", parse_day,
+              ("putusan",)),
+    FieldSpec("tahun", "--tahun", "the year, 1900-2100", parse_year),
+    FieldSpec("status", "--status", "Berlaku or Tidak Berlaku", parse_status),
+    FieldSpec("pengadilan", "--pengadilan", "the court", parse_text, ("putusan",)),
+    FieldSpec("penerbit", "--penerbit", "the publisher", parse_text, ("monografi", "artikel")),
+    FieldSpec("tempat_terbit", "--tempat-terbit", "the place of publication", parse_text, ("monografi", "artikel")),
+    FieldSpec("sumber", "--sumber", "the source, e.g. the gazette or the journal", parse_text),
+    FieldSpec("bidang_hukum", "--bidang-hukum", "the field of law, e.g. Hukum Administrasi Negara", parse_text),
+    FieldSpec("subjek", "--subjek", "a subject heading (repeat the option for more)", parse_text, repeat=True),
+)
+
+
+def field_default(key: str, values: dict[str, object], interactive: bool) -> str | None:
+    """The value a field takes when it is not given: shown as the default on a terminal."""
+    if key == "status":
+        return "Berlaku"
+    if key == "tahun":
+        for day_key in ("tanggal_penetapan", "tanggal_dibacakan"):
+            day = values.get(day_key)
+            if isinstance(day, date):
+                return str(day.year)
+        return str(date.today().year) if interactive else None
+    return None
+
+
+def ask_until_valid(label: str, parse: Callable[[str], Parsed], default: str | None, ask: Asker) -> object:
+    """Ask on the terminal until the answer is valid; an empty answer takes the default."""
+    shown = f" [{default}]" if default is not None else ""
+    while True:
+        answer = ask(f"{label}{shown}: ").strip()
+        if not answer and default is not None:
+            answer = default
+        if not answer:
+            print("  this field is required; type a value", file=sys.stderr)
+            continue
+        value, reason = parse(answer)
+        if reason is None:
+            return value
+        print(f"  invalid: {reason}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Collected:
+    tipe: str
+    values: dict[str, object]
+    missing: tuple[str, ...]       # the flags of required fields that were not given
+    invalid: tuple[str, ...]       # `--flag: reason` for given values that are invalid
+
+
+def collect(args: argparse.Namespace, interactive: bool, ask: Asker) -> Collected:
+    """The fields from the flags, asking on a terminal for the required ones that are missing."""
+    invalid: list[str] = []
+    missing: list[str] = []
+    tipe = "peraturan"
+    if args.tipe is not None:
+        value, reason = parse_tipe(args.tipe)
+        if reason is None:
+            tipe = str(value)
+        else:
+            invalid.append(f"--tipe: {reason}")
+    elif interactive:
+        tipe = str(ask_until_valid("tipe_dokumen (the document type: " + ", ".join(TIPE_DOKUMEN) + ")",
+                                   parse_tipe, "peraturan", ask))
+    values: dict[str, object] = {}
+    for spec in FIELDS:
+        given = getattr(args, spec.dest)
+        if given not in (None, []):
+            if tipe not in spec.tipes:
+                invalid.append(f"{spec.flag}: tipe_dokumen {tipe} has no '{spec.key}' "
+                               f"(it is for {', '.join(spec.tipes)})")
+                continue
+            answers = given if spec.repeat else [given]
+            parsed = [spec.parse(a) for a in answers]
+            reasons = [r for _, r in parsed if r is not None]
+            if reasons:
+                invalid.append(f"{spec.flag}: {reasons[0]}")
+            else:
+                values[spec.key] = [v for v, _ in parsed] if spec.repeat else parsed[0][0]
+            continue
+        if tipe not in spec.tipes or not spec.required_for(tipe):
+            continue
+        default = field_default(spec.key, values, interactive)
+        if interactive:
+            values[spec.key] = ask_until_valid(f"{spec.key} ({spec.explain})", spec.parse, default, ask)
+        elif default is not None:
+            values[spec.key] = spec.parse(default)[0]
+        else:
+            missing.append(spec.flag)
+    return Collected(tipe, values, tuple(missing), tuple(invalid))

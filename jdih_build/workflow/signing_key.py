@@ -1,0 +1,61 @@
+"""Opening a signer's OpenSSH private key (asking for its passphrase where needed) and checking it is
+the key the roster enrols for that person."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from jdih_build import sshsig
+from jdih_build.model import Person
+from jdih_build.workflow.approve_checks import ROSTER_FILE, Refusal
+
+PASSPHRASE_ENV = "JDIH_KEY_PASSPHRASE"
+
+
+# --------------------------------------------------------------------------------------------------
+# Keys
+
+
+PassphraseSource = Callable[[Path], bytes | None]
+
+
+def passphrase_from_environment_or_terminal(key_file: Path) -> bytes | None:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        return value.encode("utf-8")
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Passphrase for {key_file}: ").encode("utf-8")
+    return None
+
+
+def load_signing_key(key_file: Path, person: Person,
+                     passphrase: PassphraseSource) -> tuple[sshsig.PrivateKey | None, Refusal | None]:
+    where = str(key_file)
+    try:
+        try:
+            key = sshsig.load_private_key(key_file)
+        except sshsig.KeyFormatError as exc:
+            if "passphrase" not in str(exc):
+                raise
+            secret = passphrase(key_file)
+            if secret is None:
+                return None, Refusal(where, "the private key is protected by a passphrase",
+                                     f"set {PASSPHRASE_ENV}, or run jdih approve on a terminal to be asked for it")
+            key = sshsig.load_private_key(key_file, secret)
+    except sshsig.KeyFormatError as exc:
+        return None, Refusal(where, f"cannot use the key: {exc}",
+                             "give --key the signer's OpenSSH private key file (as ssh-keygen writes it)")
+    if person.kunci_publik is None:
+        return None, Refusal(ROSTER_FILE, f"{person.nama} has no kunci_publik, so a signature by them cannot be checked",
+                             f"enrol {person.nama}'s public key (the line of the .pub file) in petugas.yaml, "
+                             "or approve without --key")
+    enrolled = sshsig.parse_public_key(person.kunci_publik)
+    if key.public.blob != enrolled.blob:
+        return None, Refusal(where, f"the key ({sshsig.fingerprint(key.public)}) is not {person.nama}'s kunci_publik in "
+                                    f"{ROSTER_FILE} ({sshsig.fingerprint(enrolled)})",
+                             f"sign with {person.nama}'s own key, or have their kunci_publik updated")
+    return key, None
