@@ -10,9 +10,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Protocol, Sequence, TypeVar
 
-from jdih_build.console.progress import Progress
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.problems import Problem
 from jdih_build.load.safe_read import hash_regular
@@ -44,6 +43,15 @@ from jdih_build.publish.writer import (
     swap_in,
     write_tree,
 )
+
+
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """What the build needs of a progress display (console.progress.Progress is one)."""
+
+    def track(self, items: Sequence[T]) -> Iterator[T]: ...
 
 
 @dataclass

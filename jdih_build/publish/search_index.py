@@ -21,22 +21,13 @@ How it works:
   so text of a withheld product can never reach the index on its own.
 * Everything is indexed as Indonesian (``--force-language id``: one index, with
   Snowball Indonesian stemming).
-* Pagefind 1.5 writes its filter indexes and the filter list of its metadata file
-  in hash-map order, which changes from run to run (pagefind issue #638: "other
-  files will still change, such as the filter/metadata indexes"). Those files
-  are rewritten here in a canonical order, renamed after their new content and
-  re-linked from ``pagefind-entry.json``, so the same input gives a
-  byte-identical bundle. The rewrite checks that it understands the format
-  (decoding and re-encoding an untouched file must give the same bytes) and
-  fails loudly otherwise, e.g. after a Pagefind upgrade that changed it.
+* Pagefind 1.5 writes some files in an order that changes from run to run;
+  ``search_bundle.py`` rewrites them canonically, so builds stay byte-identical.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import html
-import json
 import os
 import re
 import shutil
@@ -45,6 +36,8 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
 
 __all__ = ["SearchRecord", "SearchIndexError", "build_search_index", "BUNDLE_DIR"]
 
@@ -73,15 +66,10 @@ _EMPTY_SITE_PAGE = (
 )
 
 _DEFAULT_TIMEOUT = 900.0  # seconds; ~1,000 pages take under a second
-_MAGIC = b"pagefind_dcd"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FILTER_ATTR = re.compile(r"""data-pagefind-filter\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _BODY_ATTR = re.compile(r"\sdata-pagefind-body[\s>=/]", re.I)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.I)
-
-
-class SearchIndexError(Exception):
-    """The search index could not be built; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +116,7 @@ def build_search_index(
         _run_pagefind(executable, mirror, out, work, timeout)
         for name in _UNUSED_BUNDLE_FILES:
             (out / name).unlink(missing_ok=True)
-        _canonicalise_bundle(out)
+        canonicalise_bundle(out)
         try:
             if bundle.exists() or bundle.is_symlink():
                 _remove(bundle)
@@ -307,194 +295,3 @@ def _remove(path: Path, ignore_errors: bool = False) -> None:
     except OSError:
         if not ignore_errors:
             raise
-
-
-# --------------------------------------------------------------------------- #
-# Canonical filter and metadata files
-
-
-def _canonicalise_bundle(out: Path) -> None:
-    try:
-        entry_path = out / "pagefind-entry.json"
-        entry_text = entry_path.read_text(encoding="utf-8")
-        entry = json.loads(entry_text)
-        languages = entry["languages"]
-        filter_dir = out / "filter"
-        for language, info in sorted(languages.items()):
-            old_hash = info["hash"]
-            new_hash = _canonicalise_language(out, filter_dir, language, old_hash)
-            if new_hash != old_hash:
-                needle = f'"hash":"{old_hash}"'
-                if entry_text.count(needle) != 1:
-                    raise _FormatError("pagefind-entry.json does not name the metadata file once")
-                entry_text = entry_text.replace(needle, f'"hash":"{new_hash}"')
-        entry_path.write_text(entry_text, encoding="utf-8")
-    except SearchIndexError:
-        raise
-    except (_FormatError, OSError, KeyError, TypeError, ValueError, EOFError, gzip.BadGzipFile) as exc:
-        raise SearchIndexError(
-            f"search index: cannot make the Pagefind bundle deterministic ({exc}); "
-            "this Pagefind version writes a format this code does not know (it was written "
-            "for pagefind 1.5)"
-        ) from exc
-
-
-def _canonicalise_language(out: Path, filter_dir: Path, language: str, meta_hash: str) -> str:
-    meta_file = out / f"pagefind.{meta_hash}.pf_meta"
-    meta = _read_cbor(meta_file)
-    if not (isinstance(meta, list) and len(meta) >= 5 and isinstance(meta[3], list)):
-        raise _FormatError(f"{meta_file.name}: unexpected metadata layout")
-    filters = meta[3]
-    renamed: list[list[object]] = []
-    taken: set[str] = set()
-    for item in sorted(filters, key=_name_key):
-        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)):
-            raise _FormatError(f"{meta_file.name}: unexpected filter entry {item!r}")
-        name, old = item
-        path = filter_dir / f"{old}.pf_filter"
-        index = _read_cbor(path)
-        if not (isinstance(index, list) and len(index) == 2 and index[0] == name and isinstance(index[1], list)):
-            raise _FormatError(f"{path.name}: unexpected filter layout")
-        index[1] = sorted(index[1], key=_name_key)
-        encoded = _cbor_encode(index)
-        new = _short_hash(language, encoded, 7, taken)
-        path.unlink()
-        _write_gz(filter_dir / f"{new}.pf_filter", encoded)
-        renamed.append([name, new])
-    meta[3] = renamed
-    # Sort indexes, when a site has any, are listed in the same hash-map order.
-    if isinstance(meta[4], list) and all(isinstance(x, list) and x and isinstance(x[0], str) for x in meta[4]):
-        meta[4] = sorted(meta[4], key=_name_key)
-    encoded = _cbor_encode(meta)
-    new_hash = _short_hash(language, encoded, 10, set())
-    meta_file.unlink()
-    _write_gz(out / f"pagefind.{new_hash}.pf_meta", encoded)
-    leftovers = sorted(p.name for p in filter_dir.glob("*.pf_filter")) if filter_dir.is_dir() else []
-    expected = sorted(f"{item[1]}.pf_filter" for item in renamed)
-    if leftovers != expected:
-        raise _FormatError("the filter files do not match the metadata's filter list")
-    return new_hash
-
-
-def _name_key(item: object) -> tuple[bytes, bytes]:
-    # Sort by name; entries are [name, payload] pairs.
-    if not (isinstance(item, list) and item and isinstance(item[0], str)):
-        raise _FormatError(f"unexpected entry {item!r}")
-    return item[0].encode("utf-8"), _cbor_encode(item)
-
-
-def _short_hash(language: str, data: bytes, length: int, taken: set[str]) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    while f"{language}_{digest[:length]}" in taken and length < len(digest):
-        length += 1
-    name = f"{language}_{digest[:length]}"
-    taken.add(name)
-    return name
-
-
-def _read_cbor(path: Path) -> object:
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(_MAGIC):
-        raise _FormatError(f"{path.name}: missing the Pagefind signature")
-    data = raw[len(_MAGIC):]
-    value, end = _cbor_decode(data, 0)
-    if end != len(data):
-        raise _FormatError(f"{path.name}: trailing bytes")
-    if _cbor_encode(value) != data:
-        raise _FormatError(f"{path.name}: does not re-encode to the same bytes")
-    return value
-
-
-def _write_gz(path: Path, data: bytes) -> None:
-    # mtime=0 and a fixed level keep the gzip bytes stable.
-    path.write_bytes(gzip.compress(_MAGIC + data, compresslevel=9, mtime=0))
-
-
-# --------------------------------------------------------------------------- #
-# A minimal CBOR (RFC 8949) codec for the subset Pagefind writes: integers,
-# byte and text strings, arrays, maps and the simple values, all definite-length
-# and in shortest form.
-
-
-class _FormatError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class _Simple:
-    value: int
-
-
-class _Map(list):
-    """A CBOR map, kept as an ordered list of (key, value) pairs."""
-
-
-def _cbor_head(major: int, value: int) -> bytes:
-    if value < 24:
-        return bytes([major << 5 | value])
-    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if value < 1 << (8 * size):
-            return bytes([major << 5 | extra]) + value.to_bytes(size, "big")
-    raise _FormatError("integer too large")
-
-
-def _cbor_encode(value: object) -> bytes:
-    if isinstance(value, bool) or value is None:
-        return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
-    if isinstance(value, _Simple):
-        return _cbor_head(7, value.value)
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _cbor_head(3, len(data)) + data
-    if isinstance(value, _Map):
-        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value)
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    raise _FormatError(f"cannot encode {type(value).__name__}")
-
-
-def _cbor_decode(data: bytes, pos: int) -> tuple[object, int]:
-    if pos >= len(data):
-        raise _FormatError("truncated data")
-    initial = data[pos]
-    major, info = initial >> 5, initial & 0x1F
-    pos += 1
-    if info < 24:
-        arg = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        if pos + size > len(data):
-            raise _FormatError("truncated data")
-        arg = int.from_bytes(data[pos:pos + size], "big")
-        pos += size
-    else:
-        raise _FormatError(f"unsupported CBOR item 0x{initial:02x}")
-    if major == 0:
-        return arg, pos
-    if major == 1:
-        return -1 - arg, pos
-    if major in (2, 3):
-        if pos + arg > len(data):
-            raise _FormatError("truncated data")
-        chunk = data[pos:pos + arg]
-        return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), pos + arg
-    if major == 4:
-        items = []
-        for _ in range(arg):
-            item, pos = _cbor_decode(data, pos)
-            items.append(item)
-        return items, pos
-    if major == 5:
-        pairs = _Map()
-        for _ in range(arg):
-            key, pos = _cbor_decode(data, pos)
-            item, pos = _cbor_decode(data, pos)
-            pairs.append((key, item))
-        return pairs, pos
-    if major == 7 and info < 24:
-        return {20: False, 21: True, 22: None}.get(arg, _Simple(arg)), pos
-    raise _FormatError(f"unsupported CBOR item 0x{initial:02x}")

@@ -22,7 +22,7 @@ from jdih_build.preview.rebuild import Debouncer, Snapshot
 from jdih_build.preview.serve import Preview
 from jdih_build.preview.server import decorate, request_parts
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DRAFT_ID = "kpt-kpu-payakumbuh-pengelola-jdih-2024"
 DRAFT_PAGE = f"/produk/{DRAFT_ID}/"
 WAIT = 10.0   # upper bound for anything asynchronous; the checks return as soon as they pass

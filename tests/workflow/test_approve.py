@@ -19,7 +19,7 @@ from jdih_build.load.site import load_site
 from jdih_build.workflow import approve, signoff_file
 from jdih_build.workflow.signoff_file import yaml_quote
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PRODUCT = "kpt-1-2024"
 RECORDS = Path("approvals") / PRODUCT
 

@@ -17,7 +17,7 @@ from jdih_build.model import TIPE_DOKUMEN
 from jdih_build.workflow import new as scaffold
 from jdih_build.workflow.new_files import derive_id
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PDF_BYTES = b"%PDF-1.4\n% naskah contoh\n%%EOF\n"
 
 EXISTING_MD = """\
