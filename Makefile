@@ -4,11 +4,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check clean bench serve fuzz audit help
+.PHONY: build test check clean bench serve fuzz audit lint system-packages help
 
 help:
 	@echo "make build   create .venv, install jdih-build, build the sample site into output/"
-	@echo "make test    run the whole test suite (unit, end-to-end, browser)"
+	@echo "make test    lint (ruff), types (mypy), then the whole test suite (unit, hostile, browser)"
 	@echo "make check   validate content/, approvals/ and the settings; write nothing"
 	@echo "make bench   build a large generated catalogue and report time and memory"
 	@echo "make fuzz    the long property-based fuzzing profile (10,000 random sites and mutations)"
@@ -22,15 +22,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
 build: $(STAMP)
 	$(BIN)/jdih build
 
-test: $(STAMP) node_modules/.installed
+test: $(STAMP) system-packages node_modules/.installed lint
 	$(BIN)/pytest -q
+
+system-packages:
+	@scripts/system_packages.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check jdih_build tests scripts benchmarks
+	$(BIN)/mypy
 
 check: $(STAMP)
 	$(BIN)/jdih check

@@ -7,10 +7,11 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence, TypeVar
+from typing import Protocol, TypeVar
 
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.problems import Problem
@@ -43,7 +44,6 @@ from jdih_build.publish.writer import (
     swap_in,
     write_tree,
 )
-
 
 T = TypeVar("T")
 

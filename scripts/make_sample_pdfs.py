@@ -198,12 +198,12 @@ class Layout:
 
         header()
         for row in rows:
-            cells = [wrap(cell, size, width) for cell, (_, _, width) in zip(row, TABLE_COLS)]
+            cells = [wrap(cell, size, width) for cell, (_, _, width) in zip(row, TABLE_COLS, strict=False)]
             height = max(len(c) for c in cells) * leading
             if self.y - height < MARGIN_BOTTOM:
                 self.new_page()
                 header()
-            for cell, (_, dx, _) in zip(cells, TABLE_COLS):
+            for cell, (_, dx, _) in zip(cells, TABLE_COLS, strict=False):
                 for i, line in enumerate(cell):
                     self.text(MARGIN_L + dx, self.y - i * leading, size, line)
             self.y -= height
@@ -242,7 +242,7 @@ def build_pdf(title: str, blocks: list[Block]) -> bytes:
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         4: b"<< /Title %s /Producer (scripts/make_sample_pdfs.py) >>" % pdf_string(title),
     }
-    for page_id, stream in zip(page_ids, streams):
+    for page_id, stream in zip(page_ids, streams, strict=False):
         objects[page_id] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (PAGE_W, PAGE_H, page_id + 1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -144,7 +144,7 @@ def check_table(root: Path) -> None:
     people = {p["nama"]: p for p in roster}
     # `no` is quoted in sop.yaml; YAML 1.1 would otherwise read the bare key as False.
     steps = {s["no"] if "no" in s else s[False]: s for s in sop["langkah"]}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for pid, rows in SIGNOFFS.items():
         previous = None
         validators: dict[str, int] = {}

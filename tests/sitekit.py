@@ -93,7 +93,7 @@ class SiteKit:
 
     @classmethod
     def create(cls, root: Path, separation: bool = True, signatures: str = "opsional",
-               with_templates: bool = True) -> "SiteKit":
+               with_templates: bool = True) -> SiteKit:
         root.mkdir(parents=True, exist_ok=True)
         (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
         (root / "content").mkdir()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from jdih_build import __version__
 from jdih_build.console.clock import EXIT_INVALID, EXIT_OK, EXIT_USAGE, now  # noqa: F401 - re-exported
@@ -100,7 +100,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
         args = parser().parse_args(argv)
         return args.run(args)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def now() -> datetime:
     """The gate's clock: the real time. SOURCE_DATE_EPOCH never moves it (CONTRACT 7)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -9,10 +9,10 @@ checked) withholds the product.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from jdih_build.model import Person, Product, SignOff, Site, Sop, Step
 
@@ -193,8 +193,8 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
 def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people: dict[str, Person], now: datetime,
                      check_signature: SignatureCheck = default_signature_check) -> Verdict:
     by_step: dict[int, list[SignOff]] = defaultdict(list)
-    for record in records:
-        by_step[record.langkah].append(record)
+    for each in records:
+        by_step[each.langkah].append(each)
 
     counting: dict[int, SignOff | None] = {}
     pre_failures: dict[int, list[Failure]] = {}
@@ -203,9 +203,9 @@ def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people:
 
     # 5.5: who signed which required step (counting records only).
     signers: dict[str, list[int]] = defaultdict(list)
-    for no, record in counting.items():
-        if record is not None:
-            signers[record.oleh].append(no)
+    for no, counted in counting.items():
+        if counted is not None:
+            signers[counted.oleh].append(no)
 
     results: list[StepResult] = []
     previous: SignOff | None = None

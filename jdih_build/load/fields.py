@@ -7,9 +7,9 @@ input, so a loader can read every key of every file and report all problems in o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
 
 from jdih_build.load.problems import Problems
 from jdih_build.load.strict_yaml import Node, Scalar, YMap, YSeq

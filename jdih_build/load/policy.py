@@ -90,12 +90,13 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
                         "number the steps 1, 2, 3 ... in the order they are listed")
             if pelaksana is not None and not ROLE_PATTERN.fullmatch(pelaksana):
                 s.error("pelaksana", f"role '{pelaksana}' is not a role id", "use lower_case_with_underscores, e.g. web_admin")
-            if None not in (no, kegiatan, pelaksana, validasi, mutu_baku):
+            if no is not None and kegiatan is not None and pelaksana is not None and validasi is not None \
+                    and mutu_baku is not None:
                 steps.append(Step(no, kegiatan, pelaksana, validasi, mutu_baku, s.text("kelengkapan"), s.text("output")))
         if not any(step.validasi for step in steps) and len(problems) == before:
             f.error("langkah", "no step has `validasi: true`, so nothing would ever guard publication",
                     "mark the sign-off steps with `validasi: true`")
-    if len(problems) > before:
+    if len(problems) > before or nomor is None or nama is None or separation is None or signatures is None:
         return None
     return Sop(nomor=nomor, nama=nama, pemisahan_tugas=separation, tanda_tangan=signatures, langkah=tuple(steps),
                instansi=f.text("instansi"), tanggal_efektif=f.date("tanggal_efektif"),
@@ -143,7 +144,7 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
             lines.append(item.line)
     first_by_name: dict[str, int] = {}
     first_by_nip: dict[str, str] = {}
-    for person, line in zip(people, lines):
+    for person, line in zip(people, lines, strict=False):
         if person.nama in first_by_name:
             problems.add(path, line, f"'{person.nama}' is listed twice (first on line {first_by_name[person.nama]})",
                          "list each person once, with all their roles")

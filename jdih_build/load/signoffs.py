@@ -60,7 +60,8 @@ def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
     sig_path = path.with_name(path.name + ".sig")
     if sig_path.exists() or sig_path.is_symlink():
         signature = read_input(sig_path, problems, "the signature", MAX_SIGNATURE_BYTES)
-    if len(problems) > before:
+    if len(problems) > before or produk is None or langkah is None or peran is None or oleh is None \
+            or keputusan is None or waktu is None:
         return None
     return SignOff(path=path, folder=folder, produk=produk, langkah=langkah, peran=peran, oleh=oleh,
                    keputusan=keputusan, waktu=waktu, berkas=tuple(sorted(berkas)), catatan=catatan,

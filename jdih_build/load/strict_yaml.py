@@ -61,7 +61,8 @@ Node = Scalar | YMap | YSeq
 
 
 def _line(event: yaml.Event, offset: int) -> int:
-    return event.start_mark.line + 1 + offset
+    mark = event.start_mark
+    return (mark.line if mark is not None else 0) + 1 + offset
 
 
 def parse(text: str, line_offset: int = 0) -> Node | None:

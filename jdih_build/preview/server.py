@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from jdih_build.load.filetypes import attachment_media_type, site_media_type
+from jdih_build.preview.rebuild import KEEPALIVE, SiteState, Snapshot
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -27,18 +28,18 @@ EVENTS_PATH = "/__jdih__/events"
 
 ALLOWED_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
-RELOAD_JS = """\
-(function () {
+RELOAD_JS = f"""\
+(function () {{
   "use strict";
   var me = document.currentScript;
   var build = me ? me.getAttribute("data-build") || "" : "";
-  var events = new EventSource("%s?build=" + encodeURIComponent(build));
-  events.addEventListener("reload", function () {
+  var events = new EventSource("{EVENTS_PATH}?build=" + encodeURIComponent(build));
+  events.addEventListener("reload", function () {{
     events.close();
     window.location.reload();
-  });
-})();
-""" % EVENTS_PATH
+  }});
+}})();
+"""
 
 OVERLAY = (
     '<div id="jdih-galat" role="alert" style="position:sticky;top:0;z-index:2147483647;margin:0;'
@@ -50,7 +51,6 @@ OVERLAY = (
     '<pre style="margin:0;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;background:#450a0a;'
     'color:#fee2e2;font:13px/1.45 ui-monospace,monospace">{problems}</pre></div>'
 )
-from jdih_build.preview.rebuild import KEEPALIVE, SiteState, Snapshot
 
 PLACEHOLDER = (
     '<!doctype html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'

@@ -4,9 +4,9 @@ nothing downstream can leak them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Callable
+from datetime import UTC, date, datetime
 
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import RELATION_INVERSE, Attachment, Product
@@ -120,7 +120,7 @@ def relation_links(product: Product, published: dict[str, Product],
     return tuple(sorted(links, key=lambda link: (list(RELATION_LABEL).index(link.kind), link.target.id)))
 
 
-DRAFT_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False) -> Catalogue:

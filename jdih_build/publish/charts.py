@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -191,7 +191,7 @@ def _horizontal(parts: list[str], data: list[tuple[str, float]], unit: str, refe
         rx = x0 + max(0.0, reference) / top * (x1 - x0)
         parts.append(f'<line x1="{_n(rx)}" y1="{_n(plot_top)}" x2="{_n(rx)}" y2="{_n(plot_bottom)}" stroke="{REFERENCE}" '
                      f'stroke-width="2" stroke-dasharray="5 3"/>')
-    for (label, value), shown in zip(data, values):
+    for (label, value), shown in zip(data, values, strict=False):
         y += TEXT_SIZE + 3
         parts.append(_text(x0, y, _truncate(label, LABEL_CHARS), full=label, halo=True))
         y += 5

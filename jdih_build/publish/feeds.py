@@ -7,7 +7,7 @@ dates), never from the wall clock, so two builds of the same input are byte-iden
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from jdih_build.model import SiteConfig
@@ -131,7 +131,7 @@ def _rfc3339(moment: datetime) -> str:
 def fallback_time(source_date_epoch: str | None) -> datetime:
     """For a feed with no entries: SOURCE_DATE_EPOCH, else the epoch (never the wall clock)."""
     seconds = int(source_date_epoch) if source_date_epoch and source_date_epoch.isdigit() else 0
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def atom(catalogue: Catalogue, config: SiteConfig, source_date_epoch: str | None) -> bytes:
@@ -178,4 +178,4 @@ def sitemap(catalogue: Catalogue, config: SiteConfig, extra_pages: list[str]) ->
 
 
 def robots(config: SiteConfig) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()

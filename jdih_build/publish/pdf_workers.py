@@ -12,10 +12,10 @@ import multiprocessing
 import os
 import resource
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Sequence
 
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits, read_pdf
 
@@ -54,12 +54,16 @@ class _Slot:
     deadline: float = 0.0
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
-def read_pdfs(paths: Sequence[Path], limits: PdfLimits = PdfLimits(), workers: int | None = None,
+DEFAULT_LIMITS = PdfLimits()
+
+
+def read_pdfs(paths: Sequence[Path], limits: PdfLimits = DEFAULT_LIMITS, workers: int | None = None,
               reader: Reader = read_pdf) -> dict[Path, PdfInfo]:
     """PdfInfo for every path (each read once, whatever happens to the others)."""
     pending = [p for p in dict.fromkeys(paths) if p.suffix.lower() == ".pdf"]

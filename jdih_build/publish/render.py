@@ -8,9 +8,9 @@ static), so adding a product re-renders only the pages that list it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import jinja2
@@ -105,7 +105,7 @@ class Renderer:
             base = f"{group.facet}/{group.slug}/"
             path = base + ("index.html" if number == 1 else f"halaman/{number}/index.html")
             root = root_for(path)
-            link = lambda n: f"{root}{base}" if n == 1 else f"{root}{base}halaman/{n}/"  # noqa: E731
+            link = lambda n, root=root, base=base: f"{root}{base}" if n == 1 else f"{root}{base}halaman/{n}/"
             yield self.page("daftar.html", path, group=group, facet_label=FACET_LABEL[group.facet],
                             entries=group.entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE],
                             number=number, pages=pages, page_link=link, total=len(group.entries))

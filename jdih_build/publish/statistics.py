@@ -8,9 +8,9 @@ what the public catalogue holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -51,7 +51,7 @@ class Figure:
     def table(self, root: str) -> Markup:
         """The same figures as a table, each label linking to its browse list; a last row sums them."""
         total = self.total
-        rows: list[list[object]] = []
+        rows: list[list[str | int | float | Markup | None]] = []
         for r in self.rows:
             label = Markup('<a href="{}">{}</a>').format(root + r.link, r.label) if r.link else r.label
             rows.append([label, r.count, percent(r.count, total)])

@@ -13,13 +13,14 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from jdih_build.load.safe_read import HASH_CHUNK, InputFileError, open_regular
 from jdih_build.publish.render import Output
@@ -140,18 +141,19 @@ def clean_leftovers(dest: Path) -> list[Path]:
     return removed
 
 
-_libc = None
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """libc's renameat2, where the C library has it (glibc 2.28+ on Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+    return getattr(libc, "renameat2", None)
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths (Linux renameat2); False where the system cannot."""
-    global _libc
-    if _libc is None:
-        try:
-            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        except OSError:
-            _libc = False
-    renameat2 = getattr(_libc, "renameat2", None) if _libc else None
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd = -100

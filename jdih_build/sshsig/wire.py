@@ -51,7 +51,7 @@ _ECDSA: Final[dict[str, _Curve]] = {
     "ecdsa-sha2-nistp384": _Curve(b"nistp384", ec.SECP384R1, hashes.SHA384, 97),
     "ecdsa-sha2-nistp521": _Curve(b"nistp521", ec.SECP521R1, hashes.SHA512, 133),
 }
-_CURVE_NAMES: Final[dict[str, str]] = {c.curve.name: alg for alg, c in _ECDSA.items()}
+_CURVE_NAMES: Final[dict[str, str]] = {c.curve().name: alg for alg, c in _ECDSA.items()}
 
 SUPPORTED_KEY_ALGORITHMS: Final = (_ED25519, *_ECDSA, _RSA)
 

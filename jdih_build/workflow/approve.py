@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from jdih_build import sshsig
 from jdih_build.console.reporting import load_or_report, rel
@@ -99,7 +99,7 @@ def _refuse(refusals: list[Refusal]) -> int:
     return EXIT_REFUSED
 
 
-def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
             passphrase: PassphraseSource = passphrase_from_environment_or_terminal) -> int:
     root = request.site.resolve()
     site = load_or_report(root, sys.stderr, "approve refused: fix them first (jdih check lists them); nothing was written")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from jdih_build.console.reporting import rel
@@ -63,7 +63,7 @@ def local_now() -> datetime:
     moment = datetime.now().astimezone().replace(microsecond=0)
     offset = moment.utcoffset()
     if offset is None or offset % timedelta(minutes=1):
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from jdih_build.console.reporting import problem_lines, rel
 from jdih_build.load.policy import load_roster, load_sop

@@ -6,9 +6,9 @@ import argparse
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from jdih_build.load.content import (
     ID_PATTERN,

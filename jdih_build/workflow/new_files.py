@@ -117,7 +117,8 @@ def front_matter(product_id: str, tipe: str, values: dict[str, object], pdf_name
 
 def abstract_skeleton(tipe: str, values: dict[str, object]) -> str:
     """The standard's abstract layout: subjects, year, short citation, title, then ABSTRAK and CATATAN."""
-    head: list[str] = [str(s) for s in values.get("subjek", [])]  # type: ignore[union-attr]
+    subjek = values.get("subjek")
+    head: list[str] = [str(s) for s in subjek] if isinstance(subjek, list) else []
     head.append(str(values["tahun"]))
     if values.get("nomor"):
         short = str(values.get("singkatan_jenis") or values.get("jenis") or tipe).upper()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from jdih_build import sshsig
 from jdih_build.model import Person

@@ -26,10 +26,11 @@ import argparse
 import csv
 import io
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 import jinja2
 from markupsafe import Markup

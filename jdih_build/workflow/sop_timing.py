@@ -39,9 +39,9 @@ Definitions (the lead's brief, with the decisions it left open written down here
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
 
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import Person, Product, SignOff, Site, Sop, Step

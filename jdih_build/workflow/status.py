@@ -50,9 +50,10 @@ import difflib
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from jdih_build.console.clock import now
 from jdih_build.console.reporting import load_or_report, rel
@@ -172,7 +173,7 @@ def painter(colour: bool) -> Paint:
 def _table(rows: list[list[str]]) -> list[str]:
     """Left-aligned columns, two spaces apart; the last column is not padded."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows]
 
 
 def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
@@ -194,12 +195,13 @@ def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
     lines = [f"{paint(p['id'], 'strong')}: {state}", f"  {p['judul']}", f"  {p['source']}"]
     if p["signed"]:
         header = ["step", "role", "signed by", "at", "took", "allowed", "result"]
-        rows, kinds = [header], [None]
+        rows: list[list[str]] = [header]
+        kinds: list[str | None] = [None]
         for s in p["signed"]:
             row, kind = _step_row(s)
             rows.append(row)
             kinds.append(kind)
-        for line, kind in zip(_table(rows), kinds):
+        for line, kind in zip(_table(rows), kinds, strict=False):
             lines.append("  " + (paint(line, kind) if kind else line))
     else:
         lines.append("  no sign-off yet")

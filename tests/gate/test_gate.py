@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sitekit import NOW, WIB, SiteKit
@@ -160,8 +160,7 @@ def test_signoff_before_the_previous_step_withholds(signed: SiteKit) -> None:
 
 def test_time_order_compares_instants_across_offsets(signed: SiteKit) -> None:
     """09:30+07:00 is 02:30 UTC: after step 2's 11:00+07:00? No - before it, whatever the offset says."""
-    from datetime import timezone
-    signed.sign("kpt-1", 3, when=datetime(2024, 2, 1, 3, 30, tzinfo=timezone.utc))  # 10:30 WIB < 11:00 WIB
+    signed.sign("kpt-1", 3, when=datetime(2024, 2, 1, 3, 30, tzinfo=UTC))  # 10:30 WIB < 11:00 WIB
     assert rules(verdict_of(signed)) == {gate.RULE_DECISION_TIME}
 
 

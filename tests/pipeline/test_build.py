@@ -133,7 +133,7 @@ def test_withheld_product_leaves_no_trace_even_when_related(kit: SiteKit) -> Non
     report = build(kit.root, out, NOW)
     assert report.ok and [v.product.id for v in report.gate.withheld] == ["kpt-rahasia"]
     for path, data in tree_bytes(out).items():
-        assert b"kpt-rahasia" not in data and "Belum Disetujui".encode() not in data, path
+        assert b"kpt-rahasia" not in data and b"Belum Disetujui" not in data, path
 
 
 def test_contradiction_is_warned(kit: SiteKit) -> None:

@@ -138,7 +138,7 @@ def test_atom_is_newest_first_with_updated_from_the_sign_offs(site) -> None:
     assert updated == sorted(updated, reverse=True)
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert ids[0] == f"{BASE}produk/kpt-52/" and ids[-1] == f"{BASE}produk/kpt-03/"
-    for product_id, moment in zip([f"kpt-{n:02d}" for n in range(52, 2, -1)], updated):
+    for product_id, moment in zip([f"kpt-{n:02d}" for n in range(52, 2, -1)], updated, strict=False):
         assert moment == signed_on(int(product_id[-2:])) + timedelta(hours=2)
     assert datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == updated[0]
 

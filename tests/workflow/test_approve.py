@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -136,7 +136,7 @@ def sign_chain(site: Path, upto: int) -> None:
 def published(site: Path) -> bool:
     loaded, problems = load_site(site)
     assert loaded is not None, problems.sorted()
-    return PRODUCT in {p.id for p in evaluate(loaded, datetime.now(timezone.utc)).published}
+    return PRODUCT in {p.id for p in evaluate(loaded, datetime.now(UTC)).published}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def test_default_waktu_is_now_with_offset(site: Path) -> None:
     text = (site / RECORDS / "04-web_admin.yaml").read_text(encoding="utf-8")
     waktu = datetime.fromisoformat(next(line for line in text.splitlines() if line.startswith("waktu: "))[7:])
     assert waktu.tzinfo is not None and waktu.microsecond == 0
-    assert abs((datetime.now(timezone.utc) - waktu).total_seconds()) < 60
+    assert abs((datetime.now(UTC) - waktu).total_seconds()) < 60
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -225,7 +225,7 @@ def test_overdue_is_relative_to_the_injected_clock(sample: SampleSite) -> None:
 
 
 def test_the_clock_in_another_offset_is_the_same_instant(sample: SampleSite) -> None:
-    utc = NOW.astimezone(timezone.utc)
+    utc = NOW.astimezone(UTC)
     code, out, _ = status(sample.root, "--json", "tertunda", now=utc)
     assert json.loads(out)["products"][0]["overdue"]["waiting_minutes"] == 130
 
@@ -266,7 +266,7 @@ def test_text_output_is_aligned_and_plain_when_not_a_terminal(sample: SampleSite
     for column, values in (("signed by", names), ("took", ["-", "4 min", "36 min", "20 min", "10 min"]),
                            ("result", ["not timed", "on time", "LATE by 6 min", "on time", "LATE by 5 min"])):
         at = header.index(column)
-        assert [row[at:].startswith(v) for row, v in zip(rows, values)] == [True] * 5, column
+        assert [row[at:].startswith(v) for row, v in zip(rows, values, strict=False)] == [True] * 5, column
     tertunda = next(b for b in out.split("\n\n") if b.startswith("tertunda"))
     assert "next: step 4 (Validasi akhir), role pengarah; may sign: Budi Pengarah, Rudi Ganda" in tertunda
     assert "OVERDUE: step 4 waiting 2 h 10 min since step 3 (2024-03-01 09:50 +07:00); allowed 30 min, late by 1 h 40 min" in tertunda

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The Debian packages `make test` needs: chromium (browser tests), openssh-client (ssh-keygen
+# cross-checks), nodejs/npm (axe-core), fonts. Installs what is missing where it can (root with
+# apt-get); otherwise stops with the one command to run.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  exit 0
+fi
+echo "make test needs these Debian packages: ${need[*]}" >&2
+echo "install them with:  sudo apt-get install --no-install-recommends ${need[*]}" >&2
+exit 1
