@@ -65,8 +65,54 @@ def _line(event: yaml.Event, offset: int) -> int:
     return (mark.line if mark is not None else 0) + 1 + offset
 
 
+# Without these characters a document can hold no anchor (&), alias (*), tag (!) or directive (%):
+# then libyaml's C composer may build the nodes (twice as fast), and only the checks that remain
+# (duplicate keys, control characters, plain keys) run here. Anything else takes the event path.
+_SPECIAL = re.compile(r"[&*!%]")
+
+
 def parse(text: str, line_offset: int = 0) -> Node | None:
     """Parse one YAML document into Scalar/YMap/YSeq nodes; None for an empty document."""
+    if _SPECIAL.search(text) is None:
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError:
+            pass   # the event path below reports it, with the same message as always
+        else:
+            return None if node is None else _from_node(node, line_offset)
+    return _parse_events(text, line_offset)
+
+
+def _check_scalar(value: str, line: int) -> None:
+    bad = CONTROL_CHARACTERS.search(value)
+    if bad is not None:
+        raise YamlError(f"a value holds the control character U+{ord(bad.group()):04X}", line,
+                        "remove it (an escape such as \\x1b in a quoted value writes one)")
+
+
+def _from_node(node: yaml.Node, offset: int) -> Node:
+    line = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node.value, line)
+        return Scalar(node.value, node.style not in (None, ""), line)
+    if isinstance(node, yaml.SequenceNode):
+        seq = YSeq(line)
+        seq.extend(_from_node(item, offset) for item in node.value)
+        return seq
+    mapping = YMap(line)
+    for key_node, value_node in node.value:
+        key = _from_node(key_node, offset)
+        if not isinstance(key, Scalar):
+            raise YamlError("a mapping key must be plain text", key.line, "use a simple `key: value` line")
+        if key.text in mapping:
+            raise YamlError(f"duplicate key '{key.text}' (first on line {mapping.key_lines[key.text]})", key.line,
+                            "keep one of the two; YAML would silently keep only the last")
+        mapping.key_lines[key.text] = key.line
+        mapping[key.text] = _from_node(value_node, offset)
+    return mapping
+
+
+def _parse_events(text: str, line_offset: int) -> Node | None:
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -98,10 +144,7 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
         if tag is not None and tag != "!":
             raise YamlError(f"YAML tags ({tag}) are not allowed", line, "remove the tag; write a plain value")
         if isinstance(event, yaml.ScalarEvent):
-            bad = CONTROL_CHARACTERS.search(event.value)
-            if bad is not None:
-                raise YamlError(f"a value holds the control character U+{ord(bad.group()):04X}", line,
-                                "remove it (an escape such as \\x1b in a quoted value writes one)")
+            _check_scalar(event.value, line)
             return Scalar(event.value, event.style not in (None, ""), line)
         if isinstance(event, yaml.SequenceStartEvent):
             seq = YSeq(line)
