@@ -18,16 +18,19 @@ from jdih_build.load.problems import Problem
 from jdih_build.load.safe_read import hash_regular
 from jdih_build.load.site import load_site
 from jdih_build.model import Product, Site
+from jdih_build.parallel import default_workers, fork_map
 from jdih_build.publish import feeds
 from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
 from jdih_build.publish.render import (
     Output,
+    PageJob,
     Renderer,
     TemplateProblem,
-    all_outputs,
     make_environment,
+    page_jobs,
+    render_job,
 )
 from jdih_build.publish.search_index import (
     SearchIndexError,
@@ -37,11 +40,13 @@ from jdih_build.publish.search_index import (
 from jdih_build.publish.writer import (
     OutputError,
     check_destination,
+    check_unique,
     clean_leftovers,
     destination_lock,
     discard,
     new_staging,
     swap_in,
+    write_outputs,
     write_tree,
 )
 
@@ -67,12 +72,22 @@ class BuildReport:
         return not self.problems
 
 
-def site_outputs(site: Site, catalogue: Catalogue, source_date_epoch: str | None) -> list[Output]:
+def render_site(site: Site, catalogue: Catalogue, staging: Path, workers: int, progress: Progress | None,
+                source_date_epoch: str | None) -> list[str]:
+    """Render every page straight into staging (nothing is held in memory), spread over `workers`
+    forked processes; then the feeds and the assets. Returns the paths written."""
     env = make_environment(site.templates_dir)
     renderer = Renderer(env, site.config, catalogue, site.sop)
-    outputs = list(all_outputs(renderer))
-    extra_pages = [o.path.removesuffix("index.html") for o in outputs if o.path in ("cari/index.html", "statistik/index.html")]
-    outputs += [
+    jobs = page_jobs(catalogue)
+    if progress is not None and workers <= 1:
+        jobs = list(progress.track(jobs))
+
+    def render_and_write(job: PageJob) -> list[str]:
+        return write_outputs(staging, render_job(renderer, job))
+
+    written = [path for paths in fork_map(render_and_write, jobs, workers) for path in paths]
+    extra_pages = [p.removesuffix("index.html") for p in written if p in ("cari/index.html", "statistik/index.html")]
+    tail = [
         Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config)),
         Output("api/produk.json", feeds.api_catalogue(catalogue, site.config)),
         Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch)),
@@ -83,8 +98,8 @@ def site_outputs(site: Site, catalogue: Catalogue, source_date_epoch: str | None
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), source=path))
-    return outputs
+                tail.append(Output("assets/" + path.relative_to(assets).as_posix(), source=path))
+    return written + write_outputs(staging, tail)
 
 
 def search_records(catalogue: Catalogue) -> list[SearchRecord]:
@@ -120,12 +135,13 @@ def attachment_outputs(products: list[Product]) -> list[Output]:
 
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
           read_pdf_files: PdfReading = read_staged_pdfs, drafts: bool = False,
-          search: bool = True, progress: Progress | None = None) -> BuildReport:
+          search: bool = True, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
     """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
     products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
     `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second)."""
     report = BuildReport(out=out)
-    site, problems = load_site(root, base_url)
+    workers = default_workers() if workers is None else workers
+    site, problems = load_site(root, base_url, workers)
     if site is None:
         report.problems = problems.sorted()
         return report
@@ -145,7 +161,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             clean_leftovers(out)
             staging = new_staging(out)
             try:
-                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel)
+                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel, workers)
                 if not report.problems:
                     swap_in(staging, out)
             finally:
@@ -160,7 +176,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
 
 
 def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, read_pdf_files: PdfReading,
-           drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str]) -> None:
+           drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int) -> None:
     """Stage everything: the approved attachments first (verified), then read the PDFs from those very
     copies, then render. Problems go into the report; the caller swaps in only when there are none."""
     assert report.gate is not None
@@ -169,14 +185,14 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         written = write_tree(staging, files)
         staged = {o.source: staging / o.path for o in files}
         infos = read_pdf_files(list(staged.values()))
-        catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts)
+        catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts, workers=workers)
         for entry in catalogue.entries:
             for file in entry.files:
                 if file.info.error:
                     report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
                                            "it is published without page count or search text")
-        outputs = site_outputs(site, catalogue, os.environ.get("SOURCE_DATE_EPOCH"))
-        report.files_written = written + write_tree(staging, outputs if progress is None else progress.track(outputs))
+        pages = render_site(site, catalogue, staging, workers, progress, os.environ.get("SOURCE_DATE_EPOCH"))
+        report.files_written = written + check_unique(pages)
         if search:
             build_search_index(staging, search_records(catalogue))
     except SearchIndexError as exc:

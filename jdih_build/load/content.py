@@ -17,7 +17,7 @@ from jdih_build.load.filetypes import (
     is_safe_component,
     safe_name,
 )
-from jdih_build.load.problems import Problems
+from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.safe_read import (
     MAX_MARKDOWN_BYTES,
     InputFileError,
@@ -34,6 +34,7 @@ from jdih_build.model import (
     Relation,
     SiteConfig,
 )
+from jdih_build.parallel import fork_map
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 # Deeper lists or quotes than this in an abstract are no abstract, and would exhaust the Markdown
@@ -311,13 +312,21 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
     )
 
 
-def load_products(root: Path, config: SiteConfig, problems: Problems) -> list[Product]:
+def load_products(root: Path, config: SiteConfig, problems: Problems, workers: int = 1) -> list[Product]:
     content_dir = root / "content"
     if not content_dir.is_dir() or content_dir.is_symlink():
         problems.add(content_dir, None, "no content/ folder", "create content/ and put the products in it")
         return []
-    products = [p for md in find_product_files(content_dir, problems)
-                if (p := read_product(md, content_dir, config, problems)) is not None]
+
+    def read_one(md: Path) -> tuple[Product | None, list[Problem]]:
+        found = Problems(problems.root)   # per file, so that it can be read in another process
+        return read_product(md, content_dir, config, found), found.items
+
+    products = []
+    for product, found in fork_map(read_one, find_product_files(content_dir, problems), workers):
+        problems.items.extend(found)
+        if product is not None:
+            products.append(product)
     check_cross_references(products, problems)
     return sorted(products, key=lambda p: p.id)
 

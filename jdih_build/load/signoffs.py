@@ -11,10 +11,11 @@ from pathlib import Path
 
 from jdih_build.load.fields import Fields
 from jdih_build.load.policy import parse_yaml, read_input
-from jdih_build.load.problems import Problems
+from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
 from jdih_build.load.strict_yaml import Scalar, YMap
 from jdih_build.model import DECISIONS, SignOff
+from jdih_build.parallel import fork_map
 
 RECORD_KEYS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
@@ -68,12 +69,12 @@ def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
                    raw=raw, signature=signature)
 
 
-def load_signoffs(root: Path, problems: Problems) -> list[SignOff]:
+def load_signoffs(root: Path, problems: Problems, workers: int = 1) -> list[SignOff]:
     approvals = root / "approvals"
     if not approvals.is_dir() or approvals.is_symlink():
         problems.add(approvals, None, "no approvals/ folder", "create approvals/ with sop.yaml and petugas.yaml")
         return []
-    records: list[SignOff] = []
+    files: list[tuple[Path, str]] = []
     for entry in sorted(approvals.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -86,10 +87,17 @@ def load_signoffs(root: Path, problems: Problems) -> list[SignOff]:
                 problems.add(entry, None, "a sign-off must lie in approvals/<product-id>/, not in approvals/ itself",
                              "move it into the folder named after its product")
             continue
-        for path in sorted(entry.iterdir()):
-            record = _folder_entry(path, entry.name, problems)
-            if record is not None:
-                records.append(record)
+        files += [(path, entry.name) for path in sorted(entry.iterdir())]
+
+    def read_one(item: tuple[Path, str]) -> tuple[SignOff | None, list[Problem]]:
+        found = Problems(problems.root)   # per file, so that it can be read in another process
+        return _folder_entry(item[0], item[1], found), found.items
+
+    records: list[SignOff] = []
+    for record, found in fork_map(read_one, files, workers):
+        problems.items.extend(found)
+        if record is not None:
+            records.append(record)
     return records
 
 

@@ -40,7 +40,7 @@ def check_templates(templates: Path, problems: Problems) -> None:
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
 
 
-def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Problems]:
+def load_site(root: Path, base_url: str | None = None, workers: int = 1) -> tuple[Site | None, Problems]:
     """The loaded site, or None with the problems that make it unusable (invalid input)."""
     root = root.resolve()
     problems = Problems(root)
@@ -63,9 +63,9 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site | None, Pro
         check_policy(sop, roster, root, problems)
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
-    products = load_products(root, config or fallback, problems)
+    products = load_products(root, config or fallback, problems, workers)
     check_templates(root / "templates", problems)
-    signoffs = load_signoffs(root, problems)
+    signoffs = load_signoffs(root, problems, workers)
     if problems or config is None or sop is None or roster is None:
         return None, problems
     site = Site(root=root, config=config, products=tuple(products), sop=sop, roster=tuple(roster),

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import RELATION_INVERSE, Attachment, Product
+from jdih_build.parallel import fork_map
 from jdih_build.publish.abstract import Abstract, parse_abstract
 from jdih_build.publish.formatting import slugify
 from jdih_build.publish.pdf_info import PdfInfo
@@ -123,18 +124,21 @@ def relation_links(product: Product, published: dict[str, Product],
 DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False) -> Catalogue:
-    """The published products; with `drafts` (local preview only) the withheld ones too, marked."""
+def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False,
+                    workers: int = 1) -> Catalogue:
+    """The published products; with `drafts` (local preview only) the withheld ones too, marked.
+    The abstracts (Markdown, the costly part) are converted over `workers` processes."""
     verdicts = [v for v in gate.verdicts if v.published or drafts]
+    abstracts = fork_map(parse_abstract, [v.product.abstrak for v in verdicts], workers)
     published = {v.product.id: v.product for v in verdicts}
     inverse = inverse_index(published)
     entries = []
-    for verdict in verdicts:
+    for verdict, abstract in zip(verdicts, abstracts, strict=True):
         product = verdict.product
         entries.append(Entry(
             product=product,
             verdict=verdict,
-            abstract=parse_abstract(product.abstrak),
+            abstract=abstract,
             relations=relation_links(product, published, inverse),
             files=tuple(FileEntry(a, inspect(a)) for a in product.berkas),
             last_updated=max((s.record.waktu for s in verdict.steps if s.record is not None), default=DRAFT_TIME),

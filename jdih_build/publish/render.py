@@ -42,8 +42,11 @@ class Output:
 
 class TemplateProblem(Exception):
     def __init__(self, path: str, line: int | None, message: str) -> None:
-        super().__init__(message)
+        super().__init__(path, line, message)   # all three in args: it travels back from a worker process
         self.path, self.line, self.message = path, line, message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def root_for(path: str) -> str:
@@ -295,15 +298,38 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def all_outputs(renderer: Renderer) -> Iterator[Output]:
-    catalogue = renderer.catalogue
-    yield renderer.home()
-    for entry in catalogue.entries:
-        yield from renderer.product(entry)
+# One unit of rendering: ("home",), ("product", entry index), ("facet", facet), ("group", facet, group
+# index), ("cari",), ("statistik",), ("404",). Jobs are small values, so they can be split over processes.
+PageJob = tuple[str | int, ...]
+
+
+def page_jobs(catalogue: Catalogue) -> list[PageJob]:
+    jobs: list[PageJob] = [("home",)]
+    jobs += [("product", index) for index in range(len(catalogue.entries))]
     for facet in FACETS:
-        yield renderer.facet_index(facet)
-        for group in catalogue.groups[facet]:
-            yield from renderer.group_pages(group)
-    yield from renderer.optional("cari.html", "cari/index.html")
-    yield from renderer.optional("statistik.html", "statistik/index.html", stats=statistics(catalogue))
-    yield renderer.not_found()
+        jobs.append(("facet", facet))
+        jobs += [("group", facet, index) for index in range(len(catalogue.groups[facet]))]
+    jobs += [("cari",), ("statistik",), ("404",)]
+    return jobs
+
+
+def render_job(renderer: Renderer, job: PageJob) -> list[Output]:
+    kind = job[0]
+    if kind == "home":
+        return [renderer.home()]
+    if kind == "product":
+        return list(renderer.product(renderer.catalogue.entries[int(job[1])]))
+    if kind == "facet":
+        return [renderer.facet_index(str(job[1]))]
+    if kind == "group":
+        return list(renderer.group_pages(renderer.catalogue.groups[str(job[1])][int(job[2])]))
+    if kind == "cari":
+        return list(renderer.optional("cari.html", "cari/index.html"))
+    if kind == "statistik":
+        return list(renderer.optional("statistik.html", "statistik/index.html", stats=statistics(renderer.catalogue)))
+    return [renderer.not_found()]
+
+
+def all_outputs(renderer: Renderer) -> Iterator[Output]:
+    for job in page_jobs(renderer.catalogue):
+        yield from render_job(renderer, job)
