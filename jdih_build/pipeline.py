@@ -102,6 +102,30 @@ def render_site(site: Site, catalogue: Catalogue, staging: Path, workers: int, p
     return written + write_outputs(staging, tail)
 
 
+SHARD_PRODUCTS = 2000   # products per search shard: one Pagefind run stays small (about 250 MiB)
+
+
+def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tuple[str, list[str]]] | None:
+    """None (one index) up to `size` products; else shards of whole years, newest first, each of at
+    most `size` products unless one year alone holds more. A change re-indexes only its year's shard."""
+    if len(catalogue.entries) <= size:
+        return None
+    by_year: dict[int, list[str]] = {}
+    for entry in catalogue.entries:
+        by_year.setdefault(entry.product.tahun, []).append(entry.url)
+    shards: list[tuple[str, list[str]]] = []
+    years: list[int] = []
+    urls: list[str] = []
+    for year in sorted(by_year, reverse=True):
+        if urls and len(urls) + len(by_year[year]) > size:
+            shards.append((f"tahun-{years[-1]}-{years[0]}", urls))
+            years, urls = [], []
+        years.append(year)
+        urls = urls + by_year[year]
+    shards.append((f"tahun-{years[-1]}-{years[0]}", urls))
+    return shards
+
+
 def search_records(catalogue: Catalogue) -> list[SearchRecord]:
     """The text inside each published product's PDFs, merged into its page's search entry."""
     records = []
@@ -135,7 +159,8 @@ def attachment_outputs(products: list[Product]) -> list[Output]:
 
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
           read_pdf_files: PdfReading = read_staged_pdfs, drafts: bool = False,
-          search: bool = True, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+          search: bool = True, progress: Progress | None = None, workers: int | None = None,
+          search_shard_size: int = SHARD_PRODUCTS) -> BuildReport:
     """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
     products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
     `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second)."""
@@ -161,7 +186,8 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             clean_leftovers(out)
             staging = new_staging(out)
             try:
-                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel, workers)
+                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel, workers,
+                       search_shard_size)
                 if not report.problems:
                     swap_in(staging, out)
             finally:
@@ -176,7 +202,8 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
 
 
 def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, read_pdf_files: PdfReading,
-           drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int) -> None:
+           drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int,
+           search_shard_size: int) -> None:
     """Stage everything: the approved attachments first (verified), then read the PDFs from those very
     copies, then render. Problems go into the report; the caller swaps in only when there are none."""
     assert report.gate is not None
@@ -194,7 +221,8 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         pages = render_site(site, catalogue, staging, workers, progress, os.environ.get("SOURCE_DATE_EPOCH"))
         report.files_written = written + check_unique(pages)
         if search:
-            build_search_index(staging, search_records(catalogue))
+            build_search_index(staging, search_records(catalogue), shards=search_shards(catalogue, search_shard_size),
+                               workers=workers)
     except SearchIndexError as exc:
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:

@@ -28,13 +28,16 @@ How it works:
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
@@ -42,6 +45,10 @@ from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bund
 __all__ = ["SearchRecord", "SearchIndexError", "build_search_index", "BUNDLE_DIR"]
 
 BUNDLE_DIR = "pagefind"
+VOCABULARY_DIR = "kosakata"
+_VOCABULARY_PAGE = ('<!doctype html><html lang="id"><head><meta charset="utf-8"><title>kosakata</title></head><body>'
+                    '<main data-pagefind-body data-pagefind-filter="jdih:kosakata"><p>{words}</p></main></body></html>')
+SHARDS_FILE = "jdih-shards.json"   # the other shards' bundles, relative to pagefind/
 LANGUAGE = "id"
 
 # Files of Pagefind's ready-made UIs. The search page uses its own UI on top of
@@ -94,8 +101,16 @@ def build_search_index(
     records: Sequence[SearchRecord] = (),
     *,
     timeout: float = _DEFAULT_TIMEOUT,
+    shards: Sequence[tuple[str, Sequence[str]]] | None = None,
+    workers: int = 1,
 ) -> None:
     """Index the HTML pages in ``site_dir`` plus ``records`` into ``site_dir/pagefind/``.
+
+    With ``shards`` (a name and the site-relative URLs of its pages, each), every shard gets a bundle
+    of its own, indexed by its own Pagefind run (``workers`` at a time), so that no run holds the whole
+    catalogue: the first shard is the primary bundle in ``pagefind/``, the others lie in
+    ``pagefind/<name>/`` and are listed in ``pagefind/jdih-shards.json``, which the search page reads
+    to merge them (Pagefind's ``mergeIndex``).
 
     Raises :class:`SearchIndexError` on any failure. A bundle left behind by a
     failure is removed where possible; callers build into a staging folder anyway.
@@ -105,25 +120,52 @@ def build_search_index(
         raise SearchIndexError(f"search index: the site folder {site_dir} does not exist")
     executable = _find_pagefind()
     bundle = site_dir / BUNDLE_DIR
+    groups: list[tuple[str, set[PurePosixPath] | None]] = [("", None)]
+    if shards:
+        groups = [(name, {_page_path(url) for url in urls}) for name, urls in shards]
     with tempfile.TemporaryDirectory(prefix="jdih-pagefind-") as tmp:
         work = Path(tmp)
-        mirror = work / "site"
-        out = work / "bundle"
-        pages = _mirror_site(site_dir, mirror, records)
-        if pages == 0:
-            (mirror / "cari").mkdir(parents=True, exist_ok=True)
-            (mirror / "cari" / "index.html").write_text(_EMPTY_SITE_PAGE, encoding="utf-8")
-        _run_pagefind(executable, mirror, out, work, timeout)
-        for name in _UNUSED_BUNDLE_FILES:
-            (out / name).unlink(missing_ok=True)
-        canonicalise_bundle(out)
+
+        vocabulary: set[str] = set()
+        for number, (_, only) in enumerate(groups):
+            mine = records if only is None else [r for r in records if _page_path(r.url) in only]
+            mirror = work / f"site-{number}"
+            if _mirror_site(site_dir, mirror, mine, only, vocabulary if len(groups) > 1 else None) == 0:
+                (mirror / "cari").mkdir(parents=True, exist_ok=True)
+                (mirror / "cari" / "index.html").write_text(_EMPTY_SITE_PAGE, encoding="utf-8")
+        if len(groups) > 1:
+            # Pagefind drops a query word its index does not know, so a shard lacking one word of a
+            # query would answer as if the word had not been typed. Every shard therefore gets one page
+            # holding every word of the whole catalogue (outside the `jdih:produk` filter the search
+            # page always applies): each shard then knows exactly the words one index would know.
+            page = _VOCABULARY_PAGE.format(words=html.escape(" ".join(sorted(vocabulary)), quote=False))
+            for number in range(len(groups)):
+                (work / f"site-{number}" / VOCABULARY_DIR).mkdir(parents=True, exist_ok=True)
+                (work / f"site-{number}" / VOCABULARY_DIR / "index.html").write_text(page, encoding="utf-8")
+
+        def index(number: int, only: set[PurePosixPath] | None) -> Path:
+            mirror, out = work / f"site-{number}", work / f"bundle-{number}"
+            _run_pagefind(executable, mirror, out, work, timeout)
+            for name in _UNUSED_BUNDLE_FILES:
+                (out / name).unlink(missing_ok=True)
+            canonicalise_bundle(out)
+            shutil.rmtree(mirror, ignore_errors=True)
+            return out
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # each thread waits on a Pagefind process
+            outs = list(pool.map(lambda item: index(item[0], item[1][1]), enumerate(groups)))
+        primary = outs[0]
+        for (name, _), out in zip(groups[1:], outs[1:], strict=True):
+            os.rename(out, primary / name)
+        # Always written (an empty list for one index), so the search page never asks for a missing file.
+        (primary / SHARDS_FILE).write_text(json.dumps([f"{name}/" for name, _ in groups[1:]]) + "\n", encoding="utf-8")
         try:
             if bundle.exists() or bundle.is_symlink():
                 _remove(bundle)
             try:
-                os.rename(out, bundle)  # same file system: instant and atomic
+                os.rename(primary, bundle)  # same file system: instant and atomic
             except OSError:
-                shutil.copytree(out, bundle, copy_function=shutil.copyfile)
+                shutil.copytree(primary, bundle, copy_function=shutil.copyfile)
         except OSError as exc:
             _remove(bundle, ignore_errors=True)
             raise SearchIndexError(f"search index: cannot write {bundle}: {exc}") from exc
@@ -194,9 +236,11 @@ def _page_path(url: str) -> PurePosixPath:
     return pure
 
 
-def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord]) -> int:
-    """Copy the site's HTML into ``mirror``, merging the records; return how many
-    pages are marked for indexing."""
+def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
+                 only: set[PurePosixPath] | None = None, vocabulary: set[str] | None = None) -> int:
+    """Copy the site's HTML into ``mirror`` (with ``only``, just those pages), merging the records;
+    return how many pages are marked for indexing. Pages without ``data-pagefind-body`` are left
+    out: Pagefind would read them only to skip them."""
     extra: dict[PurePosixPath, list[SearchRecord]] = {}
     for record in records:
         if not isinstance(record, SearchRecord):
@@ -212,7 +256,8 @@ def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord]) 
 
     marked = 0
     seen: set[PurePosixPath] = set()
-    for source in sorted(site_dir.rglob("*.htm*")):
+    sources = sorted(site_dir.rglob("*.htm*")) if only is None else [site_dir / str(p) for p in sorted(only)]
+    for source in sources:
         if source.suffix.lower() not in (".html", ".htm") or not source.is_file():
             continue
         relative = PurePosixPath(source.relative_to(site_dir).as_posix())
@@ -227,6 +272,8 @@ def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord]) 
         has_body = _BODY_ATTR.search(text) is not None
         marked += has_body
         page_records = extra.get(relative)
+        if not has_body and not page_records:
+            continue
         if page_records:
             seen.add(relative)
             if not has_body:
@@ -242,6 +289,8 @@ def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord]) 
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
+        if vocabulary is not None:
+            vocabulary.update(_indexed_words(text))
 
     missing = sorted(set(extra) - seen)
     if missing:
@@ -251,6 +300,40 @@ def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord]) 
             f"page {missing[0]}" + (f" (and {len(missing) - 1} more such records)" if len(missing) > 1 else "")
         )
     return marked
+
+
+class _BodyText(HTMLParser):
+    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []     # per open element: "body", "ignore" or ""
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        mark = "ignore" if "data-pagefind-ignore" in names else "body" if "data-pagefind-body" in names else ""
+        if tag not in _VOID_ELEMENTS:
+            self.stack.append(mark)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID_ELEMENTS and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        marks = [mark for mark in self.stack if mark]
+        if marks and marks[-1] == "body":   # the innermost marked element decides
+            self.parts.append(data)
+
+
+_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def _indexed_words(page: str) -> set[str]:
+    parser = _BodyText()
+    parser.feed(page)
+    parser.close()
+    return {word.lower() for word in " ".join(parser.parts).split()}
 
 
 def _declared_filters(page: str) -> set[str]:

@@ -188,7 +188,9 @@
       return Promise.resolve();
     }
     list.setAttribute("aria-busy", "true");
-    return pagefind.search(query || null, { filters: filters }).then(function (search) {
+    // Only product pages: a sharded index also holds one vocabulary page per shard (kosakata).
+    var scoped = Object.assign({ jdih: "produk" }, filters);
+    return pagefind.search(query || null, { filters: scoped }).then(function (search) {
       if (counter !== searchCounter || !search) return;
       clearResults();
       pending = search.results;
@@ -274,6 +276,15 @@
     loading.then(function (module) {
       pagefind = module;
       return pagefind.options({ excerptLength: 30 });
+    }).then(function () {
+      // A large catalogue is indexed in shards (by year); the others are merged into the primary.
+      return fetch(new URL("jdih-shards.json", pagefindUrl).href).then(function (response) {
+        return response.ok ? response.json() : [];
+      }, function () { return []; });
+    }).then(function (shards) {
+      return Promise.all((shards || []).map(function (path) {
+        return pagefind.mergeIndex(new URL(path, pagefindUrl).href);
+      }));
     }).then(function () {
       pagefind.init();
       return pagefind.filters();
