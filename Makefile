@@ -54,7 +54,7 @@ audit: $(STAMP)
 	$(BIN)/pip-audit --strict --progress-spinner off -r .audit-requirements.txt; rc=$$?; rm -f .audit-requirements.txt; exit $$rc
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output .output.* laporan $(VENV) node_modules .pytest_cache tests/artifacts bench-data

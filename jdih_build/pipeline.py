@@ -7,6 +7,7 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +66,13 @@ class BuildReport:
     gate: GateResult | None = None
     warnings: list[str] = field(default_factory=list)
     files_written: int = 0
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, for make bench
+
+    def lap(self, phase: str, started: float) -> float:
+        """Record the time since `started` for `phase`; returns now, the start of the next phase."""
+        now = time.perf_counter()
+        self.timings[phase] = round(self.timings.get(phase, 0.0) + now - started, 3)
+        return now
     out: Path | None = None
 
     @property
@@ -166,7 +174,9 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second)."""
     report = BuildReport(out=out)
     workers = default_workers() if workers is None else workers
+    started = time.perf_counter()
     site, problems = load_site(root, base_url, workers)
+    started = report.lap("load", started)
     if site is None:
         report.problems = problems.sorted()
         return report
@@ -179,6 +189,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
         return report
 
     report.gate = evaluate(site, now)
+    report.lap("gate", started)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
     shown = [v.product for v in report.gate.verdicts if v.published or drafts]
     try:
@@ -189,7 +200,9 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
                 _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel, workers,
                        search_shard_size)
                 if not report.problems:
+                    started = time.perf_counter()
                     swap_in(staging, out)
+                    report.lap("swap", started)
             finally:
                 if staging.exists():
                     discard(staging)
@@ -211,18 +224,23 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     try:
         written = write_tree(staging, files)
         staged = {o.source: staging / o.path for o in files}
+        started = time.perf_counter()
         infos = read_pdf_files(list(staged.values()))
+        started = report.lap("pdf", started)
         catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts, workers=workers)
+        started = report.lap("catalogue", started)
         for entry in catalogue.entries:
             for file in entry.files:
                 if file.info.error:
                     report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
                                            "it is published without page count or search text")
         pages = render_site(site, catalogue, staging, workers, progress, os.environ.get("SOURCE_DATE_EPOCH"))
+        started = report.lap("render", started)
         report.files_written = written + check_unique(pages)
         if search:
             build_search_index(staging, search_records(catalogue), shards=search_shards(catalogue, search_shard_size),
                                workers=workers)
+            report.lap("search", started)
     except SearchIndexError as exc:
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:
