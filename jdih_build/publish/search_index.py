@@ -37,7 +37,6 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
@@ -302,38 +301,47 @@ def _mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
     return marked
 
 
-class _BodyText(HTMLParser):
-    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []     # per open element: "body", "ignore" or ""
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = {name for name, _ in attrs}
-        mark = "ignore" if "data-pagefind-ignore" in names else "body" if "data-pagefind-body" in names else ""
-        if tag not in _VOID_ELEMENTS:
-            self.stack.append(mark)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID_ELEMENTS and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        marks = [mark for mark in self.stack if mark]
-        if marks and marks[-1] == "body":   # the innermost marked element decides
-            self.parts.append(data)
+_MARKED = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-(body|ignore)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
-_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+def _element_end(page: str, name: str, start: int) -> int:
+    """Where the element opened just before `start` closes (same-name elements nest)."""
+    tags = re.compile(rf"<(/?){re.escape(name)}\b[^>]*>", re.IGNORECASE)
+    depth = 1
+    for match in tags.finditer(page, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.start()
+    return len(page)
 
 
 def _indexed_words(page: str) -> set[str]:
-    parser = _BodyText()
-    parser.feed(page)
-    parser.close()
-    return {word.lower() for word in " ".join(parser.parts).split()}
+    """The words Pagefind indexes from a page: the text inside data-pagefind-body elements, outside
+    data-pagefind-ignore ones, split on white space as Pagefind splits it (it then tokenises each)."""
+    parts: list[str] = []
+    position = 0
+    while (match := _MARKED.search(page, position)) is not None:
+        end = _element_end(page, match.group(1), match.end())
+        if match.group(2) == "body":
+            body = page[match.end():end]
+            for ignored in reversed(list(_ignored_spans(body))):
+                body = body[:ignored[0]] + " " + body[ignored[1]:]
+            parts.append(body)
+        position = end
+    text = html.unescape(_TAG.sub(" ", " ".join(parts)))
+    return {word.lower() for word in text.split()}
+
+
+def _ignored_spans(body: str) -> list[tuple[int, int]]:
+    spans = []
+    position = 0
+    while (match := _MARKED.search(body, position)) is not None:
+        end = _element_end(body, match.group(1), match.end())
+        if match.group(2) == "ignore":
+            spans.append((match.start(), end))
+        position = end if match.group(2) == "ignore" else match.end()
+    return spans
 
 
 def _declared_filters(page: str) -> set[str]:
