@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ QUERIES = ["pemilihan", "hukum", "pengaraf", "jaringan dokumentasi", "kpu", "tah
 @pytest.fixture(scope="module")
 def sharded_url(tmp_path_factory: pytest.TempPathFactory, requirements: None):
     out = tmp_path_factory.mktemp("sharded") / "output"
-    report = build(REPO, out, datetime.now(timezone.utc), search_shard_size=1)   # every year its own shard
+    report = build(REPO, out, datetime.now(UTC), search_shard_size=1)   # every year its own shard
     assert report.ok, [str(p) for p in report.problems]
     assert len((out / "pagefind" / "jdih-shards.json").read_text().split(",")) >= 3
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
