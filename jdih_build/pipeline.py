@@ -16,7 +16,6 @@ from typing import Protocol, TypeVar
 
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.problems import Problem
-from jdih_build.load.safe_read import hash_regular
 from jdih_build.load.site import load_site
 from jdih_build.model import Product, Site
 from jdih_build.parallel import default_workers, fork_map
@@ -47,8 +46,8 @@ from jdih_build.publish.writer import (
     discard,
     new_staging,
     swap_in,
+    write_marker,
     write_outputs,
-    write_tree,
 )
 
 T = TypeVar("T")
@@ -113,11 +112,11 @@ def render_site(site: Site, catalogue: Catalogue, staging: Path, workers: int, p
 SHARD_PRODUCTS = 2000   # products per search shard: one Pagefind run stays small (about 250 MiB)
 
 
-def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tuple[str, list[str]]] | None:
-    """None (one index) up to `size` products; else shards of whole years, newest first, each of at
-    most `size` products unless one year alone holds more. A change re-indexes only its year's shard."""
+def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tuple[str, list[str]]]:
+    """The product pages to index: one shard up to `size` products; else shards of whole years, newest
+    first, each of at most `size` products unless one year alone holds more."""
     if len(catalogue.entries) <= size:
-        return None
+        return [("", [entry.url for entry in catalogue.entries])]
     by_year: dict[int, list[str]] = {}
     for entry in catalogue.entries:
         by_year.setdefault(entry.product.tahun, []).append(entry.url)
@@ -144,16 +143,17 @@ def search_records(catalogue: Catalogue) -> list[SearchRecord]:
     return records
 
 
-PdfReading = Callable[[list[Path]], dict[Path, PdfInfo]]
+PdfReading = Callable[[dict[Path, str]], dict[Path, PdfInfo]]
+"""(staged copy -> its verified sha256) -> what was read from each."""
 
 
 _PDF_MEMO: dict[str, PdfInfo] = {}   # sha256 of a PDF -> what was read from it, for this process's life
 
 
-def read_staged_pdfs(paths: list[Path]) -> dict[Path, PdfInfo]:
+def read_staged_pdfs(digests: dict[Path, str]) -> dict[Path, PdfInfo]:
     """Read the staged PDFs in bounded workers; a PDF with the same bytes is read once per process
-    (jdih serve rebuilds on every change)."""
-    digests = {p: hash_regular(p)[1] for p in paths}
+    (jdih serve rebuilds on every change). The digests are those the copies were verified against."""
+    paths = list(digests)
     todo = [p for p in paths if digests[p] not in _PDF_MEMO]
     _PDF_MEMO.update({digests[p]: info for p, info in read_pdfs(todo, PdfLimits()).items()})
     return {p: _PDF_MEMO[digests[p]] for p in paths}
@@ -222,10 +222,10 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     assert report.gate is not None
     files = attachment_outputs(shown)
     try:
-        written = write_tree(staging, files)
+        written = write_outputs(staging, files)
         staged = {o.source: staging / o.path for o in files}
         started = time.perf_counter()
-        infos = read_pdf_files(list(staged.values()))
+        infos = read_pdf_files({staging / o.path: o.sha256 or "" for o in files})
         started = report.lap("pdf", started)
         catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts, workers=workers)
         started = report.lap("catalogue", started)
@@ -236,7 +236,8 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
                                            "it is published without page count or search text")
         pages = render_site(site, catalogue, staging, workers, progress, os.environ.get("SOURCE_DATE_EPOCH"))
         started = report.lap("render", started)
-        report.files_written = written + check_unique(pages)
+        report.files_written = check_unique(written + pages)
+        write_marker(staging)
         if search:
             build_search_index(staging, search_records(catalogue), shards=search_shards(catalogue, search_shard_size),
                                workers=workers)

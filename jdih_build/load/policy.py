@@ -158,6 +158,26 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     return people
 
 
+POLICY_FILES = {"sop.yaml": "the SOP", "petugas.yaml": "the roster"}
+
+
+def read_policy_files(root: Path, problems: Problems) -> dict[str, bytes | None]:
+    """The bytes of sop.yaml and petugas.yaml, read once: a root signature is checked over, and the
+    policy parsed from, these very bytes."""
+    return {name: read_input(root / "approvals" / name, problems, what, MAX_POLICY_BYTES)
+            for name, what in POLICY_FILES.items()}
+
+
+def load_policy(root: Path, raw: dict[str, bytes | None],
+                problems: Problems) -> tuple[Sop | None, list[Person] | None]:
+    """The SOP and the roster parsed from `raw` (read_policy_files), with the rules between them."""
+    sop = load_sop(root, problems, raw["sop.yaml"]) if raw["sop.yaml"] is not None else None
+    roster = load_roster(root, problems, raw["petugas.yaml"]) if raw["petugas.yaml"] is not None else None
+    if sop is not None and roster is not None:
+        check_policy(sop, roster, root, problems)
+    return sop, roster
+
+
 def check_policy(sop: Sop, roster: list[Person], root: Path, problems: Problems) -> None:
     """Rules between the SOP and the roster: every sign-off step can be signed by someone."""
     path = root / "approvals" / "sop.yaml"

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from jdih_build.load.fields import Fields
-from jdih_build.load.policy import parse_yaml, read_input
+from jdih_build.load.policy import POLICY_FILES, parse_yaml, read_input
 from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, MAX_SIGNOFF_BYTES
 from jdih_build.load.strict_yaml import Scalar, YMap
@@ -19,8 +19,7 @@ from jdih_build.parallel import fork_map
 
 RECORD_KEYS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
-POLICY_FILES = ("sop.yaml", "petugas.yaml")
-POLICY_SIGNATURES = ("sop.yaml.sig", "petugas.yaml.sig")
+POLICY_SIGNATURES = tuple(f"{name}.sig" for name in POLICY_FILES)
 
 
 def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:

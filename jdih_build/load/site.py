@@ -7,9 +7,8 @@ import stat
 from pathlib import Path
 
 from jdih_build.load.content import load_products
-from jdih_build.load.policy import check_policy, load_roster, load_sop, read_input
+from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problems
-from jdih_build.load.safe_read import MAX_POLICY_BYTES
 from jdih_build.load.settings import load_config
 from jdih_build.load.signoffs import load_signoffs
 from jdih_build.load.trust import (
@@ -46,8 +45,7 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1) -> tupl
     problems = Problems(root)
     config = load_config(root, problems, base_url)
     approvals = root / "approvals"
-    policy = {name: read_input(approvals / name, problems, what, MAX_POLICY_BYTES)
-              for name, what in (("sop.yaml", "the SOP"), ("petugas.yaml", "the roster"))}
+    policy = read_policy_files(root, problems)
     try:
         keys = root_keys()
     except RootKeyError as exc:
@@ -56,11 +54,7 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1) -> tupl
     else:
         if keys is not None:
             check_policy_signatures(approvals, policy, keys, problems)
-    # The policy is parsed from the very bytes whose signature was checked.
-    sop = load_sop(root, problems, policy["sop.yaml"]) if policy["sop.yaml"] is not None else None
-    roster = load_roster(root, problems, policy["petugas.yaml"]) if policy["petugas.yaml"] is not None else None
-    if sop is not None and roster is not None:
-        check_policy(sop, roster, root, problems)
+    sop, roster = load_policy(root, policy, problems)   # parsed from the very bytes whose signature was checked
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
     products = load_products(root, config or fallback, problems, workers)

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jdih_build import sshsig
+from jdih_build.load.policy import POLICY_FILES
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, InputFileError, read_regular
 
 ROOT_KEYS_ENV = "JDIH_ROOT_KEYS"
 POLICY_NAMESPACE = "jdih-policy"
-POLICY_FILES = ("sop.yaml", "petugas.yaml")
 MAX_KEYS_FILE_BYTES = 256 * 1024
 
 

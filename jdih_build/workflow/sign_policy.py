@@ -14,58 +14,36 @@ from pathlib import Path
 
 from jdih_build import sshsig
 from jdih_build.console.reporting import problem_lines
-from jdih_build.load.policy import check_policy, load_roster, load_sop, read_input
+from jdih_build.load.policy import POLICY_FILES, load_policy, read_policy_files
 from jdih_build.load.problems import Problems
-from jdih_build.load.safe_read import MAX_POLICY_BYTES
 from jdih_build.load.trust import (
-    POLICY_FILES,
     POLICY_NAMESPACE,
     ROOT_KEYS_ENV,
     RootKeyError,
     root_keys,
 )
 from jdih_build.workflow.atomic import write_atomic
-from jdih_build.workflow.signing_key import passphrase_from_environment_or_terminal
+from jdih_build.workflow.signing_key import open_private_key, passphrase_from_environment_or_terminal
 
 
 def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def load_key(key_file: Path) -> sshsig.PrivateKey | str:
-    try:
-        try:
-            return sshsig.load_private_key(key_file)
-        except sshsig.KeyFormatError as exc:
-            if "passphrase" not in str(exc):
-                raise
-            secret = passphrase_from_environment_or_terminal(key_file)
-            if secret is None:
-                return "the private key is protected by a passphrase: set JDIH_KEY_PASSPHRASE or run on a terminal"
-            return sshsig.load_private_key(key_file, secret)
-    except sshsig.KeyFormatError as exc:
-        return f"cannot use the key: {exc} (give --key the root key's OpenSSH private key file)"
-    except OSError as exc:
-        return f"cannot read the key: {exc.strerror or exc}"
-
-
 def run(args: argparse.Namespace) -> int:
     root = Path(args.site).resolve()
     approvals = root / "approvals"
     problems = Problems(root)
-    data = {name: read_input(approvals / name, problems, name, MAX_POLICY_BYTES) for name in POLICY_FILES}
-    sop = load_sop(root, problems, data["sop.yaml"]) if data["sop.yaml"] is not None else None
-    roster = load_roster(root, problems, data["petugas.yaml"]) if data["petugas.yaml"] is not None else None
-    if sop is not None and roster is not None:
-        check_policy(sop, roster, root, problems)
+    data = read_policy_files(root, problems)
+    load_policy(root, data, problems)
     if problems:
         for line in problem_lines(problems.sorted()):
             _err(line)
         _err("sign-policy: nothing signed; fix the policy first (a root signature vouches for what the build enforces)")
         return 1
-    key = load_key(Path(args.key))
-    if isinstance(key, str):
-        _err(f"error: {args.key}: {key}")
+    key, refusal = open_private_key(Path(args.key), passphrase_from_environment_or_terminal, "jdih sign-policy")
+    if key is None:
+        _err(f"error: {refusal}")
         return 1
     try:
         keys = root_keys()

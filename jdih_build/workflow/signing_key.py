@@ -32,23 +32,34 @@ def passphrase_from_environment_or_terminal(key_file: Path) -> bytes | None:
     return None
 
 
-def load_signing_key(key_file: Path, person: Person,
-                     passphrase: PassphraseSource) -> tuple[sshsig.PrivateKey | None, Refusal | None]:
+def open_private_key(key_file: Path, passphrase: PassphraseSource,
+                     command: str) -> tuple[sshsig.PrivateKey | None, Refusal | None]:
+    """The OpenSSH private key in `key_file`, asking for its passphrase where it has one."""
     where = str(key_file)
     try:
         try:
-            key = sshsig.load_private_key(key_file)
+            return sshsig.load_private_key(key_file), None
         except sshsig.KeyFormatError as exc:
             if "passphrase" not in str(exc):
                 raise
             secret = passphrase(key_file)
             if secret is None:
                 return None, Refusal(where, "the private key is protected by a passphrase",
-                                     f"set {PASSPHRASE_ENV}, or run jdih approve on a terminal to be asked for it")
-            key = sshsig.load_private_key(key_file, secret)
+                                     f"set {PASSPHRASE_ENV}, or run {command} on a terminal to be asked for it")
+            return sshsig.load_private_key(key_file, secret), None
     except sshsig.KeyFormatError as exc:
         return None, Refusal(where, f"cannot use the key: {exc}",
-                             "give --key the signer's OpenSSH private key file (as ssh-keygen writes it)")
+                             "give --key an OpenSSH private key file (as ssh-keygen writes it)")
+    except OSError as exc:
+        return None, Refusal(where, f"cannot read the key: {exc.strerror or exc}", "check the path given to --key")
+
+
+def load_signing_key(key_file: Path, person: Person,
+                     passphrase: PassphraseSource) -> tuple[sshsig.PrivateKey | None, Refusal | None]:
+    where = str(key_file)
+    key, refusal = open_private_key(key_file, passphrase, "jdih approve")
+    if key is None:
+        return None, refusal
     if person.kunci_publik is None:
         return None, Refusal(ROSTER_FILE, f"{person.nama} has no kunci_publik, so a signature by them cannot be checked",
                              f"enrol {person.nama}'s public key (the line of the .pub file) in petugas.yaml, "
