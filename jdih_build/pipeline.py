@@ -14,23 +14,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
 from jdih_build.model import Product, Site
-from jdih_build.parallel import default_workers, fork_map
+from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
+from jdih_build.publish.assemble import (
+    SiteFile,
+    cached_outputs,
+    folder_state,
+    manifest_key,
+    render_pages,
+    stored_files,
+    write_and_keep,
+)
 from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
+from jdih_build.publish.fingerprint import Fingerprints, site_fingerprint
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
 from jdih_build.publish.render import (
     Output,
-    PageJob,
     Renderer,
     TemplateProblem,
     make_environment,
     page_jobs,
-    render_job,
 )
 from jdih_build.publish.search_index import (
     SearchIndexError,
@@ -38,6 +47,8 @@ from jdih_build.publish.search_index import (
     build_search_index,
 )
 from jdih_build.publish.writer import (
+    MARKER,
+    MARKER_TEXT,
     OutputError,
     check_destination,
     check_unique,
@@ -46,8 +57,6 @@ from jdih_build.publish.writer import (
     discard,
     new_staging,
     swap_in,
-    write_marker,
-    write_outputs,
 )
 
 T = TypeVar("T")
@@ -66,6 +75,10 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     files_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, for make bench
+    rendered: int = 0            # page jobs rendered afresh (the others came from the cache)
+    pages: int = 0               # page jobs in all
+    unchanged: bool = False      # the destination already held exactly this site: nothing was written
+    manifest: list[tuple[str, str]] | None = None   # every file of the site built: (path, sha256)
 
     def lap(self, phase: str, started: float) -> float:
         """Record the time since `started` for `phase`; returns now, the start of the next phase."""
@@ -79,36 +92,25 @@ class BuildReport:
         return not self.problems
 
 
-def render_site(site: Site, catalogue: Catalogue, staging: Path, workers: int, progress: Progress | None,
-                source_date_epoch: str | None) -> list[str]:
-    """Render every page straight into staging (nothing is held in memory), spread over `workers`
-    forked processes; then the feeds and the assets. Returns the paths written."""
-    env = make_environment(site.templates_dir)
-    renderer = Renderer(env, site.config, catalogue, site.sop)
-    jobs = page_jobs(catalogue)
-    if progress is not None and workers <= 1:
-        jobs = list(progress.track(jobs))
-
-    def render_and_write(job: PageJob) -> list[str]:
-        return write_outputs(staging, render_job(renderer, job))
-
-    written = [path for paths in fork_map(render_and_write, jobs, workers) for path in paths]
-    extra_pages = [p.removesuffix("index.html") for p in written if p in ("cari/index.html", "statistik/index.html")]
+def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], source_date_epoch: str | None) -> list[Output]:
+    """The feeds, robots.txt, the assets and the marker: made from the whole catalogue at once."""
     tail = [
         Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config)),
         Output("api/produk.json", feeds.api_catalogue(catalogue, site.config)),
         Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch)),
         Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages)),
         Output("robots.txt", feeds.robots(site.config)),
+        Output(MARKER, MARKER_TEXT),
     ]
     assets = site.templates_dir / "assets"
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 tail.append(Output("assets/" + path.relative_to(assets).as_posix(), source=path))
-    return written + write_outputs(staging, tail)
+    return tail
 
 
+CACHE_DIR = ".jdih-cache"   # the default cache, inside the site (git-ignored)
 SHARD_PRODUCTS = 2000   # products per search shard: one Pagefind run stays small (about 250 MiB)
 
 
@@ -168,14 +170,42 @@ def attachment_outputs(products: list[Product]) -> list[Output]:
 def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
           read_pdf_files: PdfReading = read_staged_pdfs, drafts: bool = False,
           search: bool = True, progress: Progress | None = None, workers: int | None = None,
-          search_shard_size: int = SHARD_PRODUCTS) -> BuildReport:
+          search_shard_size: int = SHARD_PRODUCTS, cache_dir: Path | None = None) -> BuildReport:
     """Build the site into `out`. `drafts` (for the local preview server only) also renders withheld
     products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
-    `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second)."""
+    `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second).
+    `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
+    if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
+        return BuildReport(problems=[problem], out=out)
+    with BuildCache.opened(cache_dir) as cache:
+        report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
+                        default_workers() if workers is None else workers, search_shard_size, cache)
+        if cache_dir is not None and not cache.enabled:
+            report.warnings.append(f"{cache_dir}: the cache is in use by another build (or cannot be written); "
+                                   "this build ran without it")
+        if report.ok and report.manifest is not None:
+            started = time.perf_counter()
+            cache.commit({sha for _, sha in report.manifest})
+            report.lap("cache", started)
+    return report
+
+
+def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
+    """A cache folder must not lie in the sources (it would be read as input) nor in the output (the
+    next build replaces that folder, and would publish the cache)."""
+    cache, root, out = cache_dir.resolve(), root.resolve(), out.resolve()
+    for inside in (out, root / "content", root / "approvals", root / "templates"):
+        if cache == inside or cache.is_relative_to(inside) or inside.is_relative_to(cache):
+            return Problem(str(cache_dir), None, f"the cache folder cannot lie in or around {inside}",
+                           f"pass another --cache, e.g. {root / CACHE_DIR}")
+    return None
+
+
+def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_files: PdfReading, drafts: bool,
+           search: bool, progress: Progress | None, workers: int, search_shard_size: int, cache: BuildCache) -> BuildReport:
     report = BuildReport(out=out)
-    workers = default_workers() if workers is None else workers
     started = time.perf_counter()
-    site, problems = load_site(root, base_url, workers)
+    site, problems = load_site(root, base_url, workers, cache)
     started = report.lap("load", started)
     if site is None:
         report.problems = problems.sorted()
@@ -197,12 +227,15 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             clean_leftovers(out)
             staging = new_staging(out)
             try:
-                _write(site, report, shown, staging, read_pdf_files, drafts, search, progress, problems.rel, workers,
-                       search_shard_size)
-                if not report.problems:
+                _write(site, report, shown, staging, out, read_pdf_files, drafts, search, progress, problems.rel,
+                       workers, search_shard_size, cache)
+                if not report.problems and not report.unchanged:
                     started = time.perf_counter()
                     swap_in(staging, out)
                     report.lap("swap", started)
+                if not report.problems and report.manifest is not None and not report.unchanged:
+                    record = folder_state(out, report.manifest)
+                    cache.table("outputs").put(str(out.resolve()), [manifest_key(report.manifest), record])
             finally:
                 if staging.exists():
                     discard(staging)
@@ -214,35 +247,132 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     return report
 
 
-def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, read_pdf_files: PdfReading,
+def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache) -> dict[str, PdfInfo]:
+    """What each attachment's PDF holds, by its approved sha256: from the cache, else read in bounded
+    workers from its verified copy in staging. Only complete readings are kept (a timeout may pass)."""
+    table = cache.table("pdf")
+    infos: dict[str, PdfInfo] = {}
+    todo: list[Output] = []
+    for output in files:
+        sha = output.sha256 or ""
+        stored = table.get(sha)
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], str):
+            infos[sha] = PdfInfo(stored[0], stored[1])
+        elif sha not in infos:
+            todo.append(output)
+    if todo:
+        written, records = write_and_keep(staging, todo, cache)
+        for sha, record in records:
+            cache.record_blob(sha, record)
+        read = read_pdf_files({staging / path: sha for path, sha in written})
+        for (path, sha) in written:
+            info = read[staging / path]
+            infos[sha] = info
+            if info.error is None:
+                table.put(sha, [info.pages, info.text])
+    return infos
+
+
+def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, out: Path, read_pdf_files: PdfReading,
            drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int,
-           search_shard_size: int) -> None:
-    """Stage everything: the approved attachments first (verified), then read the PDFs from those very
-    copies, then render. Problems go into the report; the caller swaps in only when there are none."""
+           search_shard_size: int, cache: BuildCache) -> None:
+    """Stage everything: the PDFs are read from verified copies, then the pages are rendered (or taken
+    from the cache), then the search index. Problems go into the report; the caller swaps in only when
+    there are none, and not at all when the folder already holds exactly this site."""
     assert report.gate is not None
     files = attachment_outputs(shown)
+    source_date_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
-        written = write_outputs(staging, files)
-        staged = {o.source: staging / o.path for o in files}
         started = time.perf_counter()
-        infos = read_pdf_files({staging / o.path: o.sha256 or "" for o in files})
+        infos = pdf_infos(files, staging, read_pdf_files, cache)
         started = report.lap("pdf", started)
-        catalogue = build_catalogue(report.gate, lambda a: infos[staged[a.path]], drafts=drafts, workers=workers)
+        catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
+                                    cache=cache.table("abstracts"))
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:
             for file in entry.files:
                 if file.info.error:
                     report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
                                            "it is published without page count or search text")
-        pages = render_site(site, catalogue, staging, workers, progress, os.environ.get("SOURCE_DATE_EPOCH"))
+        prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch), catalogue)
+        jobs = page_jobs(catalogue)
+        keys = [prints.job(job) for job in jobs]
+        tail_key = key_of("tail", prints.site_key, prints.whole())
+        shards = search_shards(catalogue, search_shard_size) if search else None
+        same = _unchanged(cache, out, files, keys, tail_key, shards)
+        if same is not None:
+            report.unchanged, report.manifest, report.files_written = True, same, len(same)
+            report.lap("plan", started)
+            return
+        started = report.lap("plan", started)
+        if progress is not None and workers <= 1:
+            jobs = list(progress.track(jobs))
+        renderer = Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop)
+        pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers)
+        report.pages = len(jobs)
+        written = list(pages)
+        extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
+        written += cached_outputs(cache, "tail", tail_key, staging,
+                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch))
+        remaining = [o for o in files if not (staging / o.path).exists()]
+        attached, records = write_and_keep(staging, remaining, cache)
+        for sha, record in records:
+            cache.record_blob(sha, record)
+        written += attached + [(o.path, o.sha256 or "") for o in files if o not in remaining]
         started = report.lap("render", started)
-        report.files_written = check_unique(written + pages)
-        write_marker(staging)
-        if search:
-            build_search_index(staging, search_records(catalogue), shards=search_shards(catalogue, search_shard_size),
-                               workers=workers)
+        report.files_written = check_unique(path for path, _ in written)
+        if shards is not None:
+            at = search_key(written, shards)
+            index_files = build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
+                                             cache=cache, page_sha=dict(pages))
+            cache.table("search").put(at, [list(f) for f in index_files])
+            written += index_files
             report.lap("search", started)
+        report.manifest = written
     except SearchIndexError as exc:
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:
         report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]
+
+
+def search_key(site_files: list[SiteFile], shards: list[tuple[str, list[str]]]) -> str:
+    """The search index is made of the pages, the PDFs (their text) and the split into shards."""
+    return key_of("search", manifest_key(site_files), tuple((name, tuple(urls)) for name, urls in shards))
+
+
+def _unchanged(cache: BuildCache, out: Path, files: list[Output], keys: list[str], tail_key: str,
+               shards: list[tuple[str, list[str]]] | None) -> list[SiteFile] | None:
+    """The manifest of `out` when it holds exactly the site this build would write: every page, the
+    tail and the search index are in the cache, their manifest is the one recorded for `out`, and
+    nothing in `out` changed since. None otherwise."""
+    if not cache.enabled:
+        return None
+    recorded = cache.table("outputs").entries_view().get(str(out.resolve()))
+    if not (isinstance(recorded, list) and len(recorded) == 2):
+        return None
+    manifest: list[SiteFile] = [(o.path, o.sha256 or "") for o in files]
+    pages, tail = cache.table("pages").entries_view(), cache.table("tail").entries_view()
+    for key in keys:
+        stored = stored_files(pages.get(key))
+        if stored is None:
+            return None
+        manifest += stored
+    stored = stored_files(tail.get(tail_key))
+    if stored is None:
+        return None
+    manifest += stored
+    search_at = search_key(manifest, shards) if shards is not None else None
+    if search_at is not None:
+        found = stored_files(cache.table("search").entries_view().get(search_at))
+        if found is None:
+            return None
+        manifest += found
+    if manifest_key(manifest) != recorded[0] or folder_state(out, manifest) != recorded[1]:
+        return None
+    for key in keys:    # keep what this build relied on for the next one
+        cache.table("pages").get(key)
+    cache.table("tail").get(tail_key)
+    if search_at is not None:
+        cache.table("search").get(search_at)
+    cache.table("outputs").get(str(out.resolve()))
+    return manifest

@@ -19,7 +19,7 @@ from jdih_build.console.reporting import (
 )
 from jdih_build.console.terminal import VisibleStream
 from jdih_build.gate.rules import evaluate
-from jdih_build.pipeline import build
+from jdih_build.pipeline import CACHE_DIR, build
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
@@ -37,8 +37,9 @@ def _err(lines: list[str]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     site = Path(args.site)
     out = Path(args.out) if args.out else site / "output"
+    cache = None if args.no_cache else Path(args.cache) if args.cache else site / CACHE_DIR
     with Progress(None, "building") as progress:
-        report = build(site, out, now(), base_url=args.base_url, progress=progress)
+        report = build(site, out, now(), base_url=args.base_url, progress=progress, cache_dir=cache)
     if not report.ok:
         _err(problem_lines(report.problems))
         _err([f"build failed: {len(report.problems)} problem(s); {out} was left as it was"])
@@ -46,7 +47,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     assert report.gate is not None
     _err(gate_lines(report.gate, site.resolve()))
     _err([f"warning: {w}" for w in report.warnings])
-    print(f"built {out}: {summary(report.gate)}, {report.files_written} files")
+    if report.unchanged:
+        print(f"built {out}: {summary(report.gate)}, {report.files_written} files, unchanged (nothing to write)")
+    else:
+        fresh = f"; {report.rendered} of {report.pages} pages rendered, the rest from the cache" if cache else ""
+        print(f"built {out}: {summary(report.gate)}, {report.files_written} files{fresh}")
     if args.strict and (report.gate.withheld or report.gate.notices):
         _err(["--strict: failing because products are withheld or sign-offs name unknown things"])
         return EXIT_INVALID
@@ -76,6 +81,9 @@ def register_core(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help="where to write the site (default: SITE/output)")
     p.add_argument("--base-url", metavar="URL", help="absolute URL the site is served from (overrides [tool.jdih] base_url and JDIH_BASE_URL)")
     p.add_argument("--strict", action="store_true", help="exit 1 when any product is withheld")
+    p.add_argument("--cache", metavar="DIR", help=f"keep what this build derived for the next one in DIR (default: SITE/{CACHE_DIR}; "
+                                                  "an empty folder gives a cold build)")
+    p.add_argument("--no-cache", action="store_true", help="build from scratch and keep nothing")
     p.set_defaults(run=cmd_build)
 
     p = commands.add_parser("check", help="validate content, policy, roster and sign-offs; write nothing",

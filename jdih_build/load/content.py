@@ -8,8 +8,12 @@ import posixpath
 import re
 import stat
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from jdih_build.cache.store import Table, key_of
+from jdih_build.load.codec import decode_product, encode_product
 from jdih_build.load.fields import Fields
 from jdih_build.load.filetypes import (
     allowed_list,
@@ -164,7 +168,17 @@ def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | N
     return Attachment(name=name, path=target, size=size, sha256=digest), None
 
 
-def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Problems) -> Product | None:
+def parse_key(sha256: str, name: str, config: SiteConfig) -> str:
+    """The cache key of what `_parse` derives: the bytes (their sha256), the file name (the default
+    id) and the settings that fill in defaults."""
+    return key_of("product", sha256, name, config.instansi, config.tempat, config.bahasa)
+
+
+def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Problems,
+                 known: Mapping[str, Any] | None = None, learned: dict[str, Any] | None = None) -> Product | None:
+    """The product in `md`, or None with its problems. `known` holds what earlier builds parsed from the
+    same bytes (the cache); what this call had to parse is added to `learned`. Attachments are always
+    found and hashed afresh: the gate relies on their hashes."""
     before = len(problems)
     try:
         raw = read_regular(md, MAX_MARKDOWN_BYTES)
@@ -175,6 +189,51 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
     except OSError as exc:
         problems.add(md, None, f"cannot read the file: {exc.strerror}", "check the file's permissions")
         return None
+    digest = hashlib.sha256(raw).hexdigest()
+    key = parse_key(digest, md.name, config)
+    cached = known.get(key) if known is not None else None
+    fields = decode_product(cached) if cached is not None else None
+    if fields is None:
+        fields = _parse(raw, md, config, problems)
+        if fields is None:
+            return None
+        if len(problems) == before and learned is not None:
+            learned[key] = encode_product(fields)
+    at = fields.pop("abstrak_at")
+    if "abstrak" not in fields:   # from the cache, which keeps only where the abstract starts
+        fields["abstrak"] = raw.decode("utf-8").removeprefix("\ufeff")[at:].strip("\n")
+    entries, line = fields.pop("berkas_entries"), fields.pop("berkas_line")
+    berkas = _attachments(md, content_dir, entries, line, problems)
+    if len(problems) > before:
+        return None
+    return Product(source=md, source_name=md.name, source_sha256=digest,
+                   berkas=tuple(berkas), **fields)
+
+
+def _attachments(md: Path, content_dir: Path, entries: list[str], line: int, problems: Problems) -> list[Attachment]:
+    berkas: list[Attachment] = []
+    for entry in entries:
+        attachment, reason = _attachment(md, entry, content_dir)
+        if attachment is None:
+            problems.add(md, line, reason or "bad attachment",
+                         "fix the path (relative to this file, inside content/) or remove the entry")
+        else:
+            berkas.append(attachment)
+    counts = Counter(a.output_name for a in berkas)
+    for name, count in counts.items():
+        if count > 1:
+            problems.add(md, line, f"two attachments are both named '{name}'",
+                         "rename one: a product's files are published side by side under produk/<id>/")
+    if max(Counter(a.name for a in berkas).values(), default=0) > 1:
+        problems.add(md, line, "the same attachment is listed twice", "list each file once")
+    return berkas
+
+
+def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict[str, Any] | None:
+    """Everything a product file's bytes say, checked: the keyword arguments of `Product` but its
+    source and attachments, plus `berkas_entries` and the line of `berkas`. None when unusable; only
+    the attachment entries (to be checked with the other problems) when some other field is wrong."""
+    before = len(problems)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -264,29 +323,13 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
         if kind and target:
             relasi.append(Relation(kind, target, catatan, item.line))
 
-    berkas: list[Attachment] = []
     entries = f.text_list("berkas") or []
-    for entry in entries:
-        attachment, reason = _attachment(md, entry, content_dir)
-        if attachment is None:
-            f.error("berkas", reason or "bad attachment", "fix the path (relative to this file, inside content/) or remove the entry")
-        else:
-            berkas.append(attachment)
-    counts = Counter(a.output_name for a in berkas)
-    for name, count in counts.items():
-        if count > 1:
-            f.error("berkas", f"two attachments are both named '{name}'",
-                    "rename one: a product's files are published side by side under produk/<id>/")
-    if Counter(a.name for a in berkas).most_common(1) and Counter(a.name for a in berkas).most_common(1)[0][1] > 1:
-        f.error("berkas", "the same attachment is listed twice", "list each file once")
-
+    fields: dict[str, Any] = {"berkas_entries": entries, "berkas_line": f.line("berkas"),
+                              "abstrak_at": len(text) - len(body)}   # where the abstract starts (not cached twice)
     if len(problems) > before or judul is None or tahun is None or subjek is None:
-        return None
-    return Product(
+        return fields   # only the attachments, to be checked with the other problems
+    fields.update(
         id=product_id,
-        source=md,
-        source_name=md.name,
-        source_sha256=hashlib.sha256(raw).hexdigest(),
         tipe_dokumen=tipe,
         judul=judul,
         tahun=tahun,
@@ -306,27 +349,36 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
         pemrakarsa=values["pemrakarsa"],
         subjek=tuple(subjek),
         relasi=tuple(relasi),
-        berkas=tuple(berkas),
         extra=tuple(extra),
         abstrak=body.strip("\n"),
     )
+    return fields
 
 
-def load_products(root: Path, config: SiteConfig, problems: Problems, workers: int = 1) -> list[Product]:
+def load_products(root: Path, config: SiteConfig, problems: Problems, workers: int = 1,
+                  cache: Table | None = None) -> list[Product]:
     content_dir = root / "content"
     if not content_dir.is_dir() or content_dir.is_symlink():
         problems.add(content_dir, None, "no content/ folder", "create content/ and put the products in it")
         return []
+    cache = cache if cache is not None else Table({})
+    known = cache.entries_view()
 
-    def read_one(md: Path) -> tuple[Product | None, list[Problem]]:
+    def read_one(md: Path) -> tuple[Product | None, list[Problem], dict[str, Any]]:
         found = Problems(problems.root)   # per file, so that it can be read in another process
-        return read_product(md, content_dir, config, found), found.items
+        fresh: dict[str, Any] = {}        # what was parsed anew goes back to this process's cache
+        return read_product(md, content_dir, config, found, known, fresh), found.items, fresh
 
     products = []
-    for product, found in fork_map(read_one, find_product_files(content_dir, problems), workers):
+    # Parse in worker processes; what the cache already parsed is read here (cheaper than sending back).
+    for product, found, fresh in fork_map(read_one, find_product_files(content_dir, problems), workers if not known else 1):
         problems.items.extend(found)
+        for key, value in fresh.items():
+            cache.put(key, value)
         if product is not None:
             products.append(product)
+            if not fresh:
+                cache.get(parse_key(product.source_sha256, product.source_name, config))   # keep the entry it came from
     check_cross_references(products, problems)
     return sorted(products, key=lambda p: p.id)
 

@@ -6,9 +6,15 @@ well-formed record actually counts is the gate's business (`gate.py`), not this 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from jdih_build.cache.store import Table, key_of
+from jdih_build.load.codec import decode_signoff, encode_signoff
 from jdih_build.load.fields import Fields
 from jdih_build.load.policy import POLICY_FILES, parse_yaml, read_input
 from jdih_build.load.problems import Problem, Problems
@@ -22,11 +28,41 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 POLICY_SIGNATURES = tuple(f"{name}.sig" for name in POLICY_FILES)
 
 
-def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
+def signoff_key(raw: bytes) -> str:
+    return key_of("signoff", hashlib.sha256(raw).hexdigest())
+
+
+def read_signoff(path: Path, folder: str, problems: Problems, known: Mapping[str, Any] | None = None,
+                 learned: dict[str, Any] | None = None, has_signature: bool | None = None) -> SignOff | None:
+    """The record in `path`, or None with its problems. `known` holds what earlier builds parsed
+    from the same bytes (the cache); what had to be parsed now is added to `learned`. The signature
+    beside it is always read afresh."""
     before = len(problems)
     raw = read_input(path, problems, "the sign-off", MAX_SIGNOFF_BYTES)
     if raw is None:
         return None
+    key = signoff_key(raw)
+    cached = known.get(key) if known is not None else None
+    fields = decode_signoff(cached) if cached is not None else None
+    if fields is None:
+        fields = _parse(path, raw, problems)
+        if fields is None:
+            return None
+        if learned is not None:
+            learned[key] = encode_signoff(fields)
+    signature = None
+    if has_signature is None:
+        has_signature = os.path.lexists(f"{path}.sig")
+    if has_signature:
+        signature = read_input(path.with_name(path.name + ".sig"), problems, "the signature", MAX_SIGNATURE_BYTES)
+    if len(problems) > before:
+        return None
+    return SignOff(path=path, folder=folder, raw=raw, signature=signature, **fields)
+
+
+def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
+    """The record's fields, checked; None with the problems when it breaks the format."""
+    before = len(problems)
     tree = parse_yaml(path, raw, problems, "the sign-off")   # the very bytes a signature covers
     if tree is None:
         return None
@@ -56,64 +92,79 @@ def read_signoff(path: Path, folder: str, problems: Problems) -> SignOff | None:
                                  "write the file's sha256 (sha256sum FILE), or re-run jdih approve")
                 else:
                     berkas.append((name, value.text))
-    signature = None
-    sig_path = path.with_name(path.name + ".sig")
-    if sig_path.exists() or sig_path.is_symlink():
-        signature = read_input(sig_path, problems, "the signature", MAX_SIGNATURE_BYTES)
     if len(problems) > before or produk is None or langkah is None or peran is None or oleh is None \
             or keputusan is None or waktu is None:
         return None
-    return SignOff(path=path, folder=folder, produk=produk, langkah=langkah, peran=peran, oleh=oleh,
-                   keputusan=keputusan, waktu=waktu, berkas=tuple(sorted(berkas)), catatan=catatan,
-                   raw=raw, signature=signature)
+    return {"produk": produk, "langkah": langkah, "peran": peran, "oleh": oleh, "keputusan": keputusan,
+            "waktu": waktu, "berkas": tuple(sorted(berkas)), "catatan": catatan}
 
 
-def load_signoffs(root: Path, problems: Problems, workers: int = 1) -> list[SignOff]:
+def load_signoffs(root: Path, problems: Problems, workers: int = 1, cache: Table | None = None) -> list[SignOff]:
     approvals = root / "approvals"
     if not approvals.is_dir() or approvals.is_symlink():
         problems.add(approvals, None, "no approvals/ folder", "create approvals/ with sop.yaml and petugas.yaml")
         return []
-    files: list[tuple[Path, str]] = []
-    for entry in sorted(approvals.iterdir()):
+    # One scandir per folder: the entry types come with the listing, so 40,000 records cost no stat each.
+    files: list[tuple[Path, str, str, frozenset[str]]] = []
+    with os.scandir(approvals) as listing:
+        top = sorted(listing, key=lambda e: e.name)
+    for entry in top:
+        path = Path(entry.path)
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():
-            problems.add(entry, None, "symbolic links are refused in approvals/", "replace the link with the real file or folder")
+            problems.add(path, None, "symbolic links are refused in approvals/", "replace the link with the real file or folder")
             continue
-        if not entry.is_dir():
+        if not entry.is_dir(follow_symlinks=False):
             if entry.name not in POLICY_FILES and entry.name.lower().endswith((".yaml", ".yml", ".yaml.sig")) \
                     and entry.name not in POLICY_SIGNATURES:
-                problems.add(entry, None, "a sign-off must lie in approvals/<product-id>/, not in approvals/ itself",
+                problems.add(path, None, "a sign-off must lie in approvals/<product-id>/, not in approvals/ itself",
                              "move it into the folder named after its product")
             continue
-        files += [(path, entry.name) for path in sorted(entry.iterdir())]
+        with os.scandir(entry.path) as inner:
+            members = sorted(inner, key=lambda e: e.name)
+        names = frozenset(m.name for m in members)
+        for member in members:
+            kind = "link" if member.is_symlink() else "dir" if member.is_dir(follow_symlinks=False) else "file"
+            files.append((path / member.name, entry.name, kind, names))
 
-    def read_one(item: tuple[Path, str]) -> tuple[SignOff | None, list[Problem]]:
+    cache = cache if cache is not None else Table({})
+    known = cache.entries_view()
+
+    def read_one(item: tuple[Path, str, str, frozenset[str]]) -> tuple[SignOff | None, list[Problem], dict[str, Any]]:
         found = Problems(problems.root)   # per file, so that it can be read in another process
-        return _folder_entry(item[0], item[1], found), found.items
+        fresh: dict[str, Any] = {}
+        return _folder_entry(*item, found, known, fresh), found.items, fresh
 
+    # Parsing is worth spreading over processes; reading what the cache already parsed is not
+    # (sending 40,000 records back from workers costs more than it saves).
     records: list[SignOff] = []
-    for record, found in fork_map(read_one, files, workers):
+    for record, found, fresh in fork_map(read_one, files, workers if not known else 1):
         problems.items.extend(found)
+        for key, value in fresh.items():
+            cache.put(key, value)
         if record is not None:
             records.append(record)
+            if not fresh:
+                cache.get(signoff_key(record.raw))   # keep the entry it came from
     return records
 
 
-def _folder_entry(path: Path, folder: str, problems: Problems) -> SignOff | None:
+def _folder_entry(path: Path, folder: str, kind: str, siblings: frozenset[str], problems: Problems,
+                  known: Mapping[str, Any], learned: dict[str, Any]) -> SignOff | None:
     """Every file in a sign-off folder is a record, a record's signature, or an error: a rejection
     saved as `09-x.YAML` or `.09-x.yaml` must never be dropped silently while the product publishes."""
     name = path.name
-    if path.is_symlink():
+    if kind == "link":
         problems.add(path, None, "symbolic links are refused in approvals/", "replace the link with the real file")
-    elif path.is_dir():
+    elif kind == "dir":
         problems.add(path, None, "a folder inside a product's sign-off folder", "keep only the sign-off files there")
     elif name.startswith("."):
         problems.add(path, None, "a hidden file in a sign-off folder", "remove it, or rename it <NN>-<peran>.yaml if it is a sign-off")
     elif name.endswith(".yaml"):
-        return read_signoff(path, folder, problems)
+        return read_signoff(path, folder, problems, known, learned, has_signature=name + ".sig" in siblings)
     elif name.endswith(".yaml.sig"):
-        if not path.with_name(name[: -len(".sig")]).exists():
+        if name[: -len(".sig")] not in siblings:
             problems.add(path, None, "a signature without its sign-off file", "remove it, or restore the .yaml it signs")
     elif name.lower().endswith((".yaml", ".yml")):
         stem = name.rsplit(".", 1)[0]

@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from jdih_build.cache.store import BuildCache
 from jdih_build.load.content import load_products
 from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problems
@@ -39,8 +40,11 @@ def check_templates(templates: Path, problems: Problems) -> None:
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
 
 
-def load_site(root: Path, base_url: str | None = None, workers: int = 1) -> tuple[Site | None, Problems]:
-    """The loaded site, or None with the problems that make it unusable (invalid input)."""
+def load_site(root: Path, base_url: str | None = None, workers: int = 1,
+              cache: BuildCache | None = None) -> tuple[Site | None, Problems]:
+    """The loaded site, or None with the problems that make it unusable (invalid input). With a
+    cache, files whose bytes were parsed before are not parsed again (every file is still read)."""
+    cache = cache or BuildCache(None)
     root = root.resolve()
     problems = Problems(root)
     config = load_config(root, problems, base_url)
@@ -57,9 +61,9 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1) -> tupl
     sop, roster = load_policy(root, policy, problems)   # parsed from the very bytes whose signature was checked
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
-    products = load_products(root, config or fallback, problems, workers)
+    products = load_products(root, config or fallback, problems, workers, cache.table("products"))
     check_templates(root / "templates", problems)
-    signoffs = load_signoffs(root, problems, workers)
+    signoffs = load_signoffs(root, problems, workers, cache.table("signoffs"))
     if problems or config is None or sop is None or roster is None:
         return None, problems
     site = Site(root=root, config=config, products=tuple(products), sop=sop, roster=tuple(roster),

@@ -4,10 +4,12 @@ nothing downstream can leak them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from jdih_build.cache.store import Table, key_of
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import RELATION_INVERSE, Attachment, Product
 from jdih_build.parallel import fork_map
@@ -124,12 +126,29 @@ def relation_links(product: Product, published: dict[str, Product],
 DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def abstracts_of(texts: list[str], workers: int, cache: Table) -> list[Abstract]:
+    """The abstracts converted from Markdown (the costly part) over `workers` processes; those whose
+    Markdown an earlier build converted come from the cache."""
+    keys = [key_of("abstract", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()) for text in texts]
+    found: list[Abstract | None] = [decode_abstract(cache.get(key)) for key in keys]
+    todo = [index for index, abstract in enumerate(found) if abstract is None]
+    for index, abstract in zip(todo, fork_map(parse_abstract, [texts[i] for i in todo], workers), strict=True):
+        found[index] = abstract
+        cache.put(keys[index], [abstract.intro_html, abstract.abstrak_html, abstract.catatan_html, abstract.plain_text])
+    return [a for a in found if a is not None]
+
+
+def decode_abstract(value: object) -> Abstract | None:
+    if isinstance(value, list) and len(value) == 4 and all(isinstance(part, str) for part in value):
+        return Abstract(*value)
+    return None
+
+
 def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False,
-                    workers: int = 1) -> Catalogue:
-    """The published products; with `drafts` (local preview only) the withheld ones too, marked.
-    The abstracts (Markdown, the costly part) are converted over `workers` processes."""
+                    workers: int = 1, cache: Table | None = None) -> Catalogue:
+    """The published products; with `drafts` (local preview only) the withheld ones too, marked."""
     verdicts = [v for v in gate.verdicts if v.published or drafts]
-    abstracts = fork_map(parse_abstract, [v.product.abstrak for v in verdicts], workers)
+    abstracts = abstracts_of([v.product.abstrak for v in verdicts], workers, cache if cache is not None else Table({}))
     published = {v.product.id: v.product for v in verdicts}
     inverse = inverse_index(published)
     entries = []

@@ -1,0 +1,238 @@
+"""The cache folder: JSON tables of derived values and a store of file contents (blobs).
+
+    <cache>/tables/<name>.json   {"format": .., "salt": .., "entries": {key: value}}
+    <cache>/blobs/ab/<sha256>    the bytes of an output file, hard-linked into the site it belongs to
+
+Values are plain JSON, never pickle: a cache restored from elsewhere can at worst be wrong, not run
+code, and every key starts from hashes of bytes read in this build. `salt` fingerprints the tool's own
+code and libraries, so another version never reuses an entry. Each build keeps only the entries it used
+(`commit`), so the cache stays the size of one site. A build that cannot lock the folder (another build
+uses it) runs without a cache rather than wait or share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+FORMAT = 1
+LIBRARIES = ("markdown", "jinja2", "MarkupSafe", "PyYAML", "pypdf", "pagefind", "pagefind_bin", "pagefind_bin_extended")
+
+
+def code_salt() -> str:
+    """A fingerprint of this tool's code, Python and the libraries whose output lands in the site."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """A cache key from values whose repr is deterministic (str, int, tuples of them, ...)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Table:
+    """One kind of cached value. Entries read or written in this build are kept at commit."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self._entries = entries
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def entries_view(self) -> Mapping[str, Any]:
+        """Every entry, read-only: for lookups in worker processes, which cannot mark use (their
+        parent does, with get or put, when the results come back)."""
+        return MappingProxyType(self._entries)
+
+    def get(self, key: str) -> Any | None:
+        value = self._entries.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self._entries[key] = value
+        self.changed = True
+
+    def drop(self, key: str) -> None:
+        self._entries.pop(key, None)
+        self.used.pop(key, None)
+        self.changed = True
+
+
+class BuildCache:
+    """A cache folder held for one build; `BuildCache(None)` is the empty cache that stores nothing."""
+
+    def __init__(self, folder: Path | None, salt: str = "") -> None:
+        self.folder = folder
+        self.salt = salt
+        self._tables: dict[str, Table] = {}
+        self._lock_fd: int | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    @classmethod
+    @contextlib.contextmanager
+    def opened(cls, folder: Path | None) -> Iterator[BuildCache]:
+        """The cache in `folder` (created), locked for this build and committed when the build succeeded
+        (the caller calls commit); the empty cache when `folder` is None or held by another build."""
+        if folder is None:
+            yield cls(None)
+            return
+        cache = cls(folder, code_salt())
+        try:
+            (folder / "blobs").mkdir(parents=True, exist_ok=True)
+            (folder / "tables").mkdir(exist_ok=True)
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            yield cls(None)
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            yield cls(None)
+            return
+        cache._lock_fd = fd
+        try:
+            yield cache
+        finally:
+            os.close(fd)
+
+    # -- tables ----------------------------------------------------------------------------------
+    def table(self, name: str) -> Table:
+        if name not in self._tables:
+            self._tables[name] = Table(self._read_table(name))
+        return self._tables[name]
+
+    def _read_table(self, name: str) -> dict[str, Any]:
+        if self.folder is None:
+            return {}
+        try:
+            data = json.loads((self.folder / "tables" / f"{name}.json").read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != self.salt \
+                or not isinstance(data.get("entries"), dict):
+            return {}
+        return data["entries"]
+
+    # -- blobs -----------------------------------------------------------------------------------
+    def blob_path(self, sha256: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "blobs" / sha256[:2] / sha256
+
+    def keep_file(self, path: Path, sha256: str) -> list[int] | None:
+        """Store the file just written at `path` (whose content has `sha256`) as a blob: a hard link,
+        or a copy where the cache lies on another file system. Returns the blob's record, which a
+        worker process hands back to the parent (`record_blob`); None when nothing was stored."""
+        if self.folder is None:
+            return None
+        blob = self.blob_path(sha256)
+        blobs = self.table("blobs")
+        recorded = blobs.get(sha256)
+        if recorded is not None and self._blob_intact(blob, recorded):
+            return None
+        blob.parent.mkdir(exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            blob.unlink()
+        try:
+            os.link(path, blob)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                raise
+            shutil.copyfile(path, blob)
+        st = blob.stat()
+        record = [st.st_size, st.st_mtime_ns]
+        blobs.put(sha256, record)
+        return record
+
+    def record_blob(self, sha256: str, record: list[int]) -> None:
+        self.table("blobs").put(sha256, record)
+
+    def _blob_intact(self, blob: Path, recorded: Any) -> bool:
+        """The blob is the file stored: same size and modification time. Output files share the
+        blob's inode, so an edit made in output/ shows here and the blob is not reused."""
+        try:
+            st = blob.stat()
+        except OSError:
+            return False
+        return isinstance(recorded, list) and [st.st_size, st.st_mtime_ns] == recorded
+
+    def place_blob(self, sha256: str, target: Path) -> bool:
+        """Put the stored bytes `sha256` at `target` (a hard link, or a copy); False if not stored."""
+        if self.folder is None:
+            return False
+        blob = self.blob_path(sha256)
+        recorded = self.table("blobs").get(sha256)
+        if recorded is None or not self._blob_intact(blob, recorded):
+            return False
+        try:
+            os.link(blob, target)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                return False
+            shutil.copyfile(blob, target)
+        return True
+
+    def has_blob(self, sha256: str) -> bool:
+        if self.folder is None:
+            return False
+        recorded = self.table("blobs").get(sha256)
+        return recorded is not None and self._blob_intact(self.blob_path(sha256), recorded)
+
+    # -- commit ----------------------------------------------------------------------------------
+    def commit(self, blobs_kept: set[str]) -> None:
+        """Write the tables, keeping only what this build used, and remove the blobs not in
+        `blobs_kept` (the contents of the site just built)."""
+        if self.folder is None:
+            return
+        blobs = self.table("blobs")
+        known = dict(blobs._entries)
+        blobs.used = {sha: known[sha] for sha in blobs_kept if sha in known}
+        blobs.changed = True
+        for name, table in self._tables.items():
+            if not table.changed and len(table.used) == len(table._entries):
+                continue
+            payload = json.dumps({"format": FORMAT, "salt": self.salt, "entries": table.used},
+                                 ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            _atomic_write(self.folder / "tables" / f"{name}.json", payload.encode("utf-8"))
+        kept = set(blobs.used)
+        for bucket in (self.folder / "blobs").iterdir():
+            if not bucket.is_dir():
+                continue
+            for blob in bucket.iterdir():
+                if blob.name not in kept:
+                    blob.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

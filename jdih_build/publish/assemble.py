@@ -1,0 +1,160 @@
+"""Assembling the site in staging: each page from the cache when what it reads is unchanged, else
+rendered afresh; every file written is kept in the cache's blob store for the next build.
+
+A file is placed by hard link (a copy across file systems), so an unchanged site of 20,000 files costs
+links, not renders. Attachments are placed only from a blob of exactly their approved sha256, else
+copied through the verifying copy (writer.copy_verified).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jdih_build.cache.store import BuildCache
+from jdih_build.parallel import fork_map
+from jdih_build.publish.render import Output, PageJob, Renderer, render_job
+from jdih_build.publish.writer import copy_verified, safe_relative
+
+SiteFile = tuple[str, str]          # (path inside the site, sha256 of its bytes)
+BlobRecord = tuple[str, list[int]]  # (sha256, the blob's record), handed back from a worker
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache) -> tuple[list[SiteFile], list[BlobRecord]]:
+    """Write each output below staging and keep it as a blob; returns the files and new blob records."""
+    files: list[SiteFile] = []
+    records: list[BlobRecord] = []
+    for output in outputs:
+        relative = safe_relative(output.path).as_posix()
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if output.source is not None:
+            if output.sha256 is not None and cache.place_blob(output.sha256, target):
+                files.append((relative, output.sha256))
+                continue
+            copy_verified(output.source, target, output.sha256)
+            sha = output.sha256 or file_sha256(target)
+        else:
+            data = output.data or b""
+            target.write_bytes(data)
+            sha = hashlib.sha256(data).hexdigest()
+        record = cache.keep_file(target, sha)
+        if record is not None:
+            records.append((sha, record))
+        files.append((relative, sha))
+    return files, records
+
+
+def stored_files(value: Any) -> list[SiteFile] | None:
+    """A cache entry's file list, or None when it is not one."""
+    if not isinstance(value, list):
+        return None
+    files = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)):
+            return None
+        files.append((item[0], item[1]))
+    return files
+
+
+def all_stored(cache: BuildCache, files: list[SiteFile] | None) -> bool:
+    return files is not None and all(cache.has_blob(sha) for _, sha in files)
+
+
+def place_all(cache: BuildCache, files: list[SiteFile], staging: Path) -> bool:
+    """Place every file of a cached entry; on any failure, remove those placed (the caller renders
+    afresh, and must never write through a link into a blob)."""
+    placed: list[Path] = []
+    for relative, sha in files:
+        target = staging / safe_relative(relative).as_posix()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not cache.place_blob(sha, target):
+            for path in placed:
+                path.unlink(missing_ok=True)
+            return False
+        placed.append(target)
+    return True
+
+
+def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str], staging: Path,
+                 cache: BuildCache, workers: int) -> tuple[list[SiteFile], int]:
+    """Every page job into staging, from the cache or rendered, over `workers` processes.
+    Returns the files and how many jobs were rendered afresh."""
+    table = cache.table("pages")
+    known = table.entries_view()
+
+    def one(item: tuple[PageJob, str]) -> tuple[list[SiteFile], list[BlobRecord], bool]:
+        job, key = item
+        stored = stored_files(known.get(key))
+        if stored is not None and place_all(cache, stored, staging):
+            return stored, [], False
+        files, records = write_and_keep(staging, render_job(renderer, job), cache)
+        return files, records, True
+
+    results = fork_map(one, list(zip(jobs, keys, strict=True)), workers)
+    written: list[SiteFile] = []
+    rendered = 0
+    for key, (files, records, fresh) in zip(keys, results, strict=True):
+        if fresh:
+            table.put(key, [list(f) for f in files])
+            rendered += 1
+        else:
+            table.get(key)
+        for sha, record in records:
+            cache.record_blob(sha, record)
+        written += files
+    return written, rendered
+
+
+def cached_outputs(cache: BuildCache, table: str, key: str, staging: Path,
+                   make: Callable[[], list[Output]]) -> list[SiteFile]:
+    """A group of outputs made together (the feeds, the assets) from the cache, or made and kept."""
+    entries = cache.table(table)
+    stored = stored_files(entries.get(key))
+    if stored is not None and place_all(cache, stored, staging):
+        return stored
+    files, records = write_and_keep(staging, make(), cache)
+    for sha, record in records:
+        cache.record_blob(sha, record)
+    entries.put(key, [list(f) for f in files])
+    return files
+
+
+# -- the state of the published folder ---------------------------------------------------------
+
+def manifest_key(files: Iterable[SiteFile]) -> str:
+    return hashlib.sha256(repr(sorted(files)).encode()).hexdigest()
+
+
+def folder_state(out: Path, files: Iterable[SiteFile]) -> str | None:
+    """A fingerprint of the files in `out` and of the folders holding them (size, time, inode): any
+    file edited, added or removed changes it. None when a file is missing."""
+    paths = sorted({relative for relative, _ in files})
+    folders: set[str] = {""}
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder and folder not in folders:   # every folder up to the root: an entry added anywhere shows
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    stats: list[tuple[object, ...]] = []
+    try:
+        for relative in paths:
+            st = os.lstat(out / relative)
+            stats.append((relative, st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode))
+        for relative in sorted(folders):
+            st = os.lstat(out / relative if relative else out)
+            stats.append((relative + "/", st.st_mtime_ns, st.st_ino))
+    except OSError:
+        return None
+    return hashlib.sha256(repr(stats).encode()).hexdigest()
