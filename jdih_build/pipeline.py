@@ -6,6 +6,7 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +31,7 @@ from jdih_build.publish.assemble import (
     stored_files,
     write_and_keep,
 )
-from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
+from jdih_build.publish.catalogue import Catalogue, Entry, build_catalogue, contradictions
 from jdih_build.publish.fingerprint import Fingerprints, site_fingerprint
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
@@ -111,27 +112,46 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
 
 
 CACHE_DIR = ".jdih-cache"   # the default cache, inside the site (git-ignored)
-SHARD_PRODUCTS = 2000   # products per search shard: one Pagefind run stays small (about 250 MiB)
+SHARD_PRODUCTS = 500    # products per search shard: one changed product re-indexes ~500 pages (about 1 s)
+MAX_SHARDS = 24         # beyond 12,000 products the shards grow instead: a search loads every shard
 
 
 def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tuple[str, list[str]]]:
-    """The product pages to index: one shard up to `size` products; else shards of whole years, newest
-    first, each of at most `size` products unless one year alone holds more."""
-    if len(catalogue.entries) <= size:
-        return [("", [entry.url for entry in catalogue.entries])]
-    by_year: dict[int, list[str]] = {}
-    for entry in catalogue.entries:
-        by_year.setdefault(entry.product.tahun, []).append(entry.url)
+    """The product pages to index: one index up to `size` products; else shards that stay put as the
+    catalogue changes, so that one change re-indexes one shard: blocks of years with fixed bounds (a
+    decade, else five, two or one years) of at most `size` products, and a year of more than `size`
+    split by a hash of the product id. Newest first: the first shard is the primary bundle."""
+    entries = catalogue.entries
+    if len(entries) <= size:
+        return [("", [entry.url for entry in entries])]
+    size = max(size, -(-len(entries) // MAX_SHARDS))
+    by_year: dict[int, list[Entry]] = {}
+    for entry in entries:
+        by_year.setdefault(entry.product.tahun, []).append(entry)
     shards: list[tuple[str, list[str]]] = []
-    years: list[int] = []
-    urls: list[str] = []
-    for year in sorted(by_year, reverse=True):
-        if urls and len(urls) + len(by_year[year]) > size:
-            shards.append((f"tahun-{years[-1]}-{years[0]}", urls))
-            years, urls = [], []
-        years.append(year)
-        urls = urls + by_year[year]
-    shards.append((f"tahun-{years[-1]}-{years[0]}", urls))
+
+    def block(first: int, span: int) -> None:
+        years = [y for y in sorted(by_year, reverse=True) if first <= y < first + span]
+        if not years:
+            return
+        count = sum(len(by_year[y]) for y in years)
+        if count <= size or span == 1:
+            if count <= size:
+                name = f"tahun-{first}" if span == 1 else f"tahun-{first}-{first + span - 1}"
+                shards.append((name, [e.url for y in years for e in by_year[y]]))
+                return
+            parts = -(-count // size)   # one year of more than `size`: split by a stable hash
+            split: list[list[str]] = [[] for _ in range(parts)]
+            for entry in by_year[first]:
+                split[int(hashlib.sha256(entry.id.encode()).hexdigest()[:8], 16) % parts].append(entry.url)
+            shards.extend((f"tahun-{first}-bagian-{n + 1}", urls) for n, urls in enumerate(split) if urls)
+            return
+        smaller = {10: 5, 5: 1}.get(span, 1)
+        for start in range(first + span - smaller, first - 1, -smaller):
+            block(start, smaller)
+
+    for decade in sorted({year // 10 * 10 for year in by_year}, reverse=True):
+        block(decade, 10)
     return shards
 
 
@@ -231,7 +251,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
                        workers, search_shard_size, cache)
                 if not report.problems and not report.unchanged:
                     started = time.perf_counter()
-                    swap_in(staging, out)
+                    swap_in(staging, out, cache.trash)
                     report.lap("swap", started)
                 if not report.problems and report.manifest is not None and not report.unchanged:
                     record = folder_state(out, report.manifest)

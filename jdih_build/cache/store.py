@@ -1,9 +1,10 @@
 """The cache folder: JSON tables of derived values and a store of file contents (blobs).
 
-    <cache>/tables/<name>.json   {"format": .., "salt": .., "entries": {key: value}}
+    <cache>/tables/<name>/<b>.json   {"format": .., "salt": .., "entries": {key: value}}, b = 0..f
     <cache>/blobs/ab/<sha256>    the bytes of an output file, hard-linked into the site it belongs to
 
-Values are plain JSON, never pickle: a cache restored from elsewhere can at worst be wrong, not run
+A table is split into 16 buckets by key, so that one change rewrites a sixteenth of it. Values are
+plain JSON, never pickle: a cache restored from elsewhere can at worst be wrong, not run
 code, and every key starts from hashes of bytes read in this build. `salt` fingerprints the tool's own
 code and libraries, so another version never reuses an entry. Each build keeps only the entries it used
 (`commit`), so the cache stays the size of one site. A build that cannot lock the folder (another build
@@ -48,6 +49,14 @@ def key_of(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+BUCKETS = "0123456789abcdef"
+
+
+def bucket_of(key: str) -> str:
+    first = key[:1]
+    return first if first in BUCKETS and len(key) == 64 else hashlib.sha256(key.encode()).hexdigest()[0]
+
+
 class Table:
     """One kind of cached value. Entries read or written in this build are kept at commit."""
 
@@ -55,6 +64,7 @@ class Table:
         self._entries = entries
         self.used: dict[str, Any] = {}
         self.changed = False
+        self.dirty: set[str] = set()     # buckets with entries put in this build
 
     def entries_view(self) -> Mapping[str, Any]:
         """Every entry, read-only: for lookups in worker processes, which cannot mark use (their
@@ -68,14 +78,13 @@ class Table:
         return value
 
     def put(self, key: str, value: Any) -> None:
+        if self._entries.get(key) == value and key in self._entries:
+            self.used[key] = value
+            return
         self.used[key] = value
         self._entries[key] = value
         self.changed = True
-
-    def drop(self, key: str) -> None:
-        self._entries.pop(key, None)
-        self.used.pop(key, None)
-        self.changed = True
+        self.dirty.add(bucket_of(key))
 
 
 class BuildCache:
@@ -90,6 +99,11 @@ class BuildCache:
     @property
     def enabled(self) -> bool:
         return self.folder is not None
+
+    @property
+    def trash(self) -> Path | None:
+        """Where replaced sites go to be removed in the background (writer.remove_later)."""
+        return self.folder / "trash" if self.folder is not None else None
 
     @classmethod
     @contextlib.contextmanager
@@ -126,16 +140,18 @@ class BuildCache:
         return self._tables[name]
 
     def _read_table(self, name: str) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
         if self.folder is None:
-            return {}
-        try:
-            data = json.loads((self.folder / "tables" / f"{name}.json").read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != self.salt \
-                or not isinstance(data.get("entries"), dict):
-            return {}
-        return data["entries"]
+            return entries
+        for bucket in BUCKETS:
+            try:
+                data = json.loads((self.folder / "tables" / name / f"{bucket}.json").read_bytes())
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("salt") == self.salt \
+                    and isinstance(data.get("entries"), dict):
+                entries.update((k, v) for k, v in data["entries"].items() if bucket_of(k) == bucket)
+        return entries
 
     # -- blobs -----------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
@@ -170,25 +186,28 @@ class BuildCache:
     def record_blob(self, sha256: str, record: list[int]) -> None:
         self.table("blobs").put(sha256, record)
 
-    def _blob_intact(self, blob: Path, recorded: Any) -> bool:
+    def _blob_intact(self, blob: Path | str, recorded: Any) -> bool:
         """The blob is the file stored: same size and modification time. Output files share the
         blob's inode, so an edit made in output/ shows here and the blob is not reused."""
         try:
-            st = blob.stat()
+            st = os.stat(blob, follow_symlinks=False)
         except OSError:
             return False
         return isinstance(recorded, list) and [st.st_size, st.st_mtime_ns] == recorded
+
+    def _blob_name(self, sha256: str) -> str:
+        return f"{self.folder}/blobs/{sha256[:2]}/{sha256}"   # a string: placing 20,000 files is hot
 
     def place_blob(self, sha256: str, target: Path) -> bool:
         """Put the stored bytes `sha256` at `target` (a hard link, or a copy); False if not stored."""
         if self.folder is None:
             return False
-        blob = self.blob_path(sha256)
+        blob = self._blob_name(sha256)
         recorded = self.table("blobs").get(sha256)
         if recorded is None or not self._blob_intact(blob, recorded):
             return False
         try:
-            os.link(blob, target)
+            os.link(blob, target, follow_symlinks=False)
         except OSError as exc:
             if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
                 return False
@@ -199,7 +218,7 @@ class BuildCache:
         if self.folder is None:
             return False
         recorded = self.table("blobs").get(sha256)
-        return recorded is not None and self._blob_intact(self.blob_path(sha256), recorded)
+        return recorded is not None and self._blob_intact(self._blob_name(sha256), recorded)
 
     # -- commit ----------------------------------------------------------------------------------
     def commit(self, blobs_kept: set[str]) -> None:
@@ -207,22 +226,32 @@ class BuildCache:
         `blobs_kept` (the contents of the site just built)."""
         if self.folder is None:
             return
+        if not any(table.changed for table in self._tables.values()):
+            return   # nothing new: what the previous build kept is what this one used
         blobs = self.table("blobs")
         known = dict(blobs._entries)
         blobs.used = {sha: known[sha] for sha in blobs_kept if sha in known}
-        blobs.changed = True
         for name, table in self._tables.items():
-            if not table.changed and len(table.used) == len(table._entries):
+            kept: dict[str, dict[str, Any]] = {b: {} for b in BUCKETS}
+            for key, value in table.used.items():
+                kept[bucket_of(key)][key] = value
+            held: dict[str, int] = dict.fromkeys(BUCKETS, 0)
+            for key in table._entries:
+                held[bucket_of(key)] += 1
+            folder = self.folder / "tables" / name
+            folder.mkdir(exist_ok=True)
+            for bucket in BUCKETS:
+                if bucket not in table.dirty and len(kept[bucket]) == held[bucket]:
+                    continue   # nothing put, nothing to drop: the file on disk is right
+                payload = json.dumps({"format": FORMAT, "salt": self.salt, "entries": kept[bucket]},
+                                     ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+                _atomic_write(folder / f"{bucket}.json", payload.encode("utf-8"))
+        wanted = set(blobs.used)
+        for folder in (self.folder / "blobs").iterdir():
+            if not folder.is_dir():
                 continue
-            payload = json.dumps({"format": FORMAT, "salt": self.salt, "entries": table.used},
-                                 ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            _atomic_write(self.folder / "tables" / f"{name}.json", payload.encode("utf-8"))
-        kept = set(blobs.used)
-        for bucket in (self.folder / "blobs").iterdir():
-            if not bucket.is_dir():
-                continue
-            for blob in bucket.iterdir():
-                if blob.name not in kept:
+            for blob in folder.iterdir():
+                if blob.name not in wanted:
                     blob.unlink(missing_ok=True)
 
 

@@ -57,13 +57,21 @@ def decode_product(data: Any) -> dict[str, Any] | None:
         return None
 
 
-def encode_signoff(fields: dict[str, Any]) -> dict[str, Any]:
-    return {**fields, "waktu": fields["waktu"].isoformat(), "berkas": [list(pair) for pair in fields["berkas"]]}
+SIGNOFF_FIELDS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
+
+
+def encode_signoff(fields: dict[str, Any]) -> list[Any]:
+    """A list in SIGNOFF_FIELDS order: 40,000 of them decode faster without the keys."""
+    return [fields[name] if name not in ("waktu", "berkas") else
+            fields["waktu"].isoformat() if name == "waktu" else [list(pair) for pair in fields["berkas"]]
+            for name in SIGNOFF_FIELDS]
 
 
 def decode_signoff(data: Any) -> dict[str, Any] | None:
     try:
-        fields = dict(data)
+        if not isinstance(data, list) or len(data) != len(SIGNOFF_FIELDS):
+            return None
+        fields = dict(zip(SIGNOFF_FIELDS, data, strict=True))
         fields["waktu"] = datetime.fromisoformat(fields["waktu"])
         fields["berkas"] = tuple((str(name), str(sha)) for name, sha in fields["berkas"])
         if fields["waktu"].tzinfo is None:

@@ -46,18 +46,21 @@ def open_regular(path: Path) -> int:
     if not stat.S_ISREG(mode):
         os.close(fd)
         raise InputFileError("not a regular file (a FIFO, device or folder)", "replace it with an ordinary file")
-    os.set_blocking(fd, True)
-    return fd
+    return fd   # O_NONBLOCK does nothing to a regular file's reads: no need to clear it
 
 
 def read_regular(path: Path, cap: int) -> bytes:
     """The bytes of the regular file `path`, at most `cap`; InputFileError when over the cap."""
     fd = open_regular(path)
+    chunks = []
+    left = cap + 1
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(cap + 1)
+        while left > 0 and (chunk := os.read(fd, min(left, HASH_CHUNK))):
+            chunks.append(chunk)
+            left -= len(chunk)
     finally:
         os.close(fd)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > cap:
         raise InputFileError(f"the file is over the {cap:,}-byte limit for this kind of file",
                              "this cannot be a real record of its kind; restore the file from git or write it anew")

@@ -146,7 +146,7 @@ def load_signoffs(root: Path, problems: Problems, workers: int = 1, cache: Table
         if record is not None:
             records.append(record)
             if not fresh:
-                cache.get(signoff_key(record.raw))   # keep the entry it came from
+                cache.get(signoff_key(record.raw))   # keep the entry it came from (a dict lookup)
     return records
 
 

@@ -8,6 +8,7 @@ copied through the verifying copy (writer.copy_verified).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -72,13 +73,15 @@ def all_stored(cache: BuildCache, files: list[SiteFile] | None) -> bool:
     return files is not None and all(cache.has_blob(sha) for _, sha in files)
 
 
-def place_all(cache: BuildCache, files: list[SiteFile], staging: Path) -> bool:
+def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_made: bool = False) -> bool:
     """Place every file of a cached entry; on any failure, remove those placed (the caller renders
-    afresh, and must never write through a link into a blob)."""
+    afresh, and must never write through a link into a blob). `folders_made`: the caller created
+    the folders already (make_folders)."""
     placed: list[Path] = []
     for relative, sha in files:
         target = staging / safe_relative(relative).as_posix()
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not folders_made:
+            target.parent.mkdir(parents=True, exist_ok=True)
         if not cache.place_blob(sha, target):
             for path in placed:
                 path.unlink(missing_ok=True)
@@ -87,17 +90,32 @@ def place_all(cache: BuildCache, files: list[SiteFile], staging: Path) -> bool:
     return True
 
 
+def make_folders(staging: Path, paths: Iterable[str]) -> None:
+    """Create every folder the files need, each once, parents first."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(safe_relative(path).as_posix())
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    base = os.fspath(staging)
+    for folder in sorted(folders):   # a parent sorts before its children
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(base, folder))
+
+
 def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str], staging: Path,
                  cache: BuildCache, workers: int) -> tuple[list[SiteFile], int]:
     """Every page job into staging, from the cache or rendered, over `workers` processes.
     Returns the files and how many jobs were rendered afresh."""
     table = cache.table("pages")
     known = table.entries_view()
+    make_folders(staging, (path for key in keys for path, _ in stored_files(known.get(key)) or []))
 
     def one(item: tuple[PageJob, str]) -> tuple[list[SiteFile], list[BlobRecord], bool]:
         job, key = item
         stored = stored_files(known.get(key))
-        if stored is not None and place_all(cache, stored, staging):
+        if stored is not None and place_all(cache, stored, staging, folders_made=True):
             return stored, [], False
         files, records = write_and_keep(staging, render_job(renderer, job), cache)
         return files, records, True
@@ -140,6 +158,7 @@ def manifest_key(files: Iterable[SiteFile]) -> str:
 def folder_state(out: Path, files: Iterable[SiteFile]) -> str | None:
     """A fingerprint of the files in `out` and of the folders holding them (size, time, inode): any
     file edited, added or removed changes it. None when a file is missing."""
+    base = os.fspath(out)
     paths = sorted({relative for relative, _ in files})
     folders: set[str] = {""}
     for path in paths:
@@ -148,12 +167,13 @@ def folder_state(out: Path, files: Iterable[SiteFile]) -> str | None:
             folders.add(folder)
             folder = os.path.dirname(folder)
     stats: list[tuple[object, ...]] = []
+    lstat, join = os.lstat, os.path.join
     try:
         for relative in paths:
-            st = os.lstat(out / relative)
+            st = lstat(join(base, relative))
             stats.append((relative, st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode))
         for relative in sorted(folders):
-            st = os.lstat(out / relative if relative else out)
+            st = lstat(join(base, relative))
             stats.append((relative + "/", st.st_mtime_ns, st.st_ino))
     except OSError:
         return None

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -175,14 +176,41 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def swap_in(staging: Path, dest: Path) -> None:
+def remove_later(tree: Path, trash: Path | None) -> None:
+    """Remove a whole tree. With `trash` (a folder on the same file system, e.g. in the cache) the tree
+    is moved there and removed by a background `rm -rf`, so the build need not wait for 20,000
+    unlinks; whatever a kill leaves in `trash` is removed the same way next time (empty_trash)."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            os.rename(tree, Path(tempfile.mkdtemp(prefix="old-", dir=trash)))
+        except OSError:
+            pass
+        else:
+            empty_trash(trash)
+            return
+    shutil.rmtree(tree, ignore_errors=True)
+
+
+def empty_trash(trash: Path) -> None:
+    rm = shutil.which("rm")
+    if rm is None or not trash.is_dir():
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    victims = [str(p) for p in trash.iterdir()]
+    if victims:
+        subprocess.Popen([rm, "-rf", "--", *victims], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def swap_in(staging: Path, dest: Path, trash: Path | None = None) -> None:
     """Make staging the destination. The old tree ends at staging's name and is removed last."""
     staging.chmod(0o755)  # mkdtemp makes it 0700; a served site must be readable
     if not dest.exists():
         os.rename(staging, dest)
         return
     if _exchange(staging, dest):
-        shutil.rmtree(staging, ignore_errors=True)   # now the old site; a kill here leaves it to clean_leftovers
+        remove_later(staging, trash)   # now the old site; a kill here leaves it to clean_leftovers
         return
     old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
     os.rmdir(old)

@@ -8,6 +8,7 @@ really used (pages were not all rendered again).
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -59,7 +60,7 @@ def test_product_text_changed_and_signed_again(tmp_path: Path) -> None:
         kit.sign("kpt-2-2024", 1)
         kit.sign_all("kpt-2-2024")
     old, new, report = cached_equals_cold(tmp_path, change)
-    assert "Keputusan Uji yang Diubah".encode() in new["produk/kpt-2-2024/index.html"]
+    assert b"Keputusan Uji yang Diubah" in new["produk/kpt-2-2024/index.html"]
     assert report.rendered < report.pages   # the other products' pages came from the cache
 
 
@@ -99,7 +100,7 @@ def test_sign_off_time_changed(tmp_path: Path) -> None:
 def test_an_earlier_step_signed_again(tmp_path: Path) -> None:
     """Neither the product nor its last sign-off changed: only the history its page shows."""
     _, new, _ = cached_equals_cold(tmp_path, lambda kit: kit.sign("kpt-1-2024", 2, when=datetime(2024, 2, 1, 11, 30, tzinfo=WIB)))
-    assert "11.30".encode() in new["produk/kpt-1-2024/index.html"] or b"11:30" in new["produk/kpt-1-2024/index.html"]
+    assert b"11.30" in new["produk/kpt-1-2024/index.html"] or b"11:30" in new["produk/kpt-1-2024/index.html"]
 
 
 def test_roster_changed(tmp_path: Path) -> None:
@@ -164,14 +165,20 @@ def test_a_new_product_and_a_removed_one(tmp_path: Path) -> None:
     assert "produk/kpt-4-2024/index.html" in new and "produk/kpt-2-2024/index.html" not in new
 
 
-@pytest.mark.parametrize("damage", ["tables", "blobs"])
+@pytest.mark.parametrize("damage", ["tables", "values", "blobs"])
 def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
-    """Garbage in the tables, or blobs truncated or edited in place: the build equals a cold one."""
+    """Garbage in the tables, values of the wrong shape under the right version, or blobs truncated
+    or edited in place: the build equals a cold one."""
     def change(kit: SiteKit) -> None:
         cache = tmp_path / "cache"
-        if damage == "tables":
-            for table in (cache / "tables").glob("*.json"):
-                table.write_text('{"format": 1, "salt": "x", "entries": [1, 2]}' if "pages" in table.name else "{not json")
+        if damage == "values":
+            for table in (cache / "tables").glob("*/*.json"):
+                data = json.loads(table.read_text())
+                data["entries"] = {key: [["x"], 7] if i % 2 else {"x": None} for i, key in enumerate(data["entries"])}
+                table.write_text(json.dumps(data))
+        elif damage == "tables":
+            for table in (cache / "tables").glob("*/*.json"):
+                table.write_text('{"format": 1, "salt": "x", "entries": [1, 2]}' if "pages" in str(table) else "{not json")
         else:
             for blob in (cache / "blobs").rglob("*"):
                 if blob.is_file():
