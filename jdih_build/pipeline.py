@@ -80,6 +80,8 @@ class BuildReport:
     pages: int = 0               # page jobs in all
     unchanged: bool = False      # the destination already held exactly this site: nothing was written
     manifest: list[tuple[str, str]] | None = None   # every file of the site built: (path, sha256)
+    site: Site | None = field(default=None, repr=False)             # what was built, for jdih serve's
+    catalogue: Catalogue | None = field(default=None, repr=False)   # updates between builds (preview.hot)
 
     def lap(self, phase: str, started: float) -> float:
         """Record the time since `started` for `phase`; returns now, the start of the next phase."""
@@ -93,11 +95,14 @@ class BuildReport:
         return not self.problems
 
 
-def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], source_date_epoch: str | None) -> list[Output]:
-    """The feeds, robots.txt, the assets and the marker: made from the whole catalogue at once."""
+def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], source_date_epoch: str | None,
+                 fragment: feeds.Fragment | None = None) -> list[Output]:
+    """The feeds, robots.txt, the assets and the marker: made from the whole catalogue at once (each
+    feed entry's text from `fragment`, which may take it from the cache)."""
+    fragment = fragment or (lambda _name, entry, make: make(entry))
     tail = [
-        Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config)),
-        Output("api/produk.json", feeds.api_catalogue(catalogue, site.config)),
+        Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config, fragment)),
+        Output("api/produk.json", feeds.api_catalogue(catalogue, site.config, fragment)),
         Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch)),
         Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages)),
         Output("robots.txt", feeds.robots(site.config)),
@@ -239,6 +244,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
         return report
 
     report.gate = evaluate(site, now)
+    report.site = site
     report.lap("gate", started)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
     shown = [v.product for v in report.gate.verdicts if v.published or drafts]
@@ -308,6 +314,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         started = report.lap("pdf", started)
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.table("abstracts"))
+        report.catalogue = catalogue
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:
             for file in entry.files:
@@ -332,8 +339,18 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         report.pages = len(jobs)
         written = list(pages)
         extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
+        fragments = cache.table("feeds")
+
+        def fragment(name: str, entry: Entry, make: Callable[[Entry], str]) -> str:
+            key = key_of("feed", name, prints.site_key, prints.entry(entry))
+            text = fragments.get(key)
+            if not isinstance(text, str):
+                text = make(entry)
+                fragments.put(key, text)
+            return text
+
         written += cached_outputs(cache, "tail", tail_key, staging,
-                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch))
+                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch, fragment))
         remaining = [o for o in files if not (staging / o.path).exists()]
         attached, records = write_and_keep(staging, remaining, cache)
         for sha, record in records:

@@ -29,7 +29,11 @@ POLICY_SIGNATURES = tuple(f"{name}.sig" for name in POLICY_FILES)
 
 
 def signoff_key(raw: bytes) -> str:
-    return key_of("signoff", hashlib.sha256(raw).hexdigest())
+    return "signoff-" + hashlib.sha256(raw).hexdigest()
+
+
+RecordParts = tuple[bytes, "bytes | None", dict[str, Any]]
+"""(the record's bytes, its signature's bytes, its parsed fields): a SignOff but its path and folder."""
 
 
 def read_signoff(path: Path, folder: str, problems: Problems, known: Mapping[str, Any] | None = None,
@@ -37,6 +41,15 @@ def read_signoff(path: Path, folder: str, problems: Problems, known: Mapping[str
     """The record in `path`, or None with its problems. `known` holds what earlier builds parsed
     from the same bytes (the cache); what had to be parsed now is added to `learned`. The signature
     beside it is always read afresh."""
+    parts = read_parts(path, problems, known, learned, has_signature)
+    if parts is None:
+        return None
+    raw, signature, fields = parts
+    return SignOff(path=path, folder=folder, raw=raw, signature=signature, **fields)
+
+
+def read_parts(path: Path, problems: Problems, known: Mapping[str, Any] | None = None,
+               learned: dict[str, Any] | None = None, has_signature: bool | None = None) -> RecordParts | None:
     before = len(problems)
     raw = read_input(path, problems, "the sign-off", MAX_SIGNOFF_BYTES)
     if raw is None:
@@ -57,7 +70,7 @@ def read_signoff(path: Path, folder: str, problems: Problems, known: Mapping[str
         signature = read_input(path.with_name(path.name + ".sig"), problems, "the signature", MAX_SIGNATURE_BYTES)
     if len(problems) > before:
         return None
-    return SignOff(path=path, folder=folder, raw=raw, signature=signature, **fields)
+    return raw, signature, fields
 
 
 def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
@@ -131,27 +144,29 @@ def load_signoffs(root: Path, problems: Problems, workers: int = 1, cache: Table
     cache = cache if cache is not None else Table({})
     known = cache.entries_view()
 
-    def read_one(item: tuple[Path, str, str, frozenset[str]]) -> tuple[SignOff | None, list[Problem], dict[str, Any]]:
+    def read_one(item: tuple[Path, str, str, frozenset[str]]) -> tuple[RecordParts | None, list[Problem], dict[str, Any]]:
         found = Problems(problems.root)   # per file, so that it can be read in another process
         fresh: dict[str, Any] = {}
         return _folder_entry(*item, found, known, fresh), found.items, fresh
 
-    # Parsing is worth spreading over processes; reading what the cache already parsed is not
-    # (sending 40,000 records back from workers costs more than it saves).
+    # Parsing is worth spreading over processes; reading what the cache already parsed is not (measured:
+    # 40,000 records take 2.3 s here, 3.3 s over two workers). Workers send back bytes and plain fields.
     records: list[SignOff] = []
-    for record, found, fresh in fork_map(read_one, files, workers if not known else 1):
+    results = fork_map(read_one, files, workers if not known else 1)
+    for (path, folder, _, _), (parts, found, fresh) in zip(files, results, strict=True):
         problems.items.extend(found)
         for key, value in fresh.items():
             cache.put(key, value)
-        if record is not None:
-            records.append(record)
+        if parts is not None:
+            raw, signature, fields = parts
+            records.append(SignOff(path=path, folder=folder, raw=raw, signature=signature, **fields))
             if not fresh:
-                cache.get(signoff_key(record.raw))   # keep the entry it came from (a dict lookup)
+                cache.get(signoff_key(raw))   # keep the entry it came from (a dict lookup)
     return records
 
 
 def _folder_entry(path: Path, folder: str, kind: str, siblings: frozenset[str], problems: Problems,
-                  known: Mapping[str, Any], learned: dict[str, Any]) -> SignOff | None:
+                  known: Mapping[str, Any], learned: dict[str, Any]) -> RecordParts | None:
     """Every file in a sign-off folder is a record, a record's signature, or an error: a rejection
     saved as `09-x.YAML` or `.09-x.yaml` must never be dropped silently while the product publishes."""
     name = path.name
@@ -162,7 +177,7 @@ def _folder_entry(path: Path, folder: str, kind: str, siblings: frozenset[str], 
     elif name.startswith("."):
         problems.add(path, None, "a hidden file in a sign-off folder", "remove it, or rename it <NN>-<peran>.yaml if it is a sign-off")
     elif name.endswith(".yaml"):
-        return read_signoff(path, folder, problems, known, learned, has_signature=name + ".sig" in siblings)
+        return read_parts(path, problems, known, learned, has_signature=name + ".sig" in siblings)
     elif name.endswith(".yaml.sig"):
         if name[: -len(".sig")] not in siblings:
             problems.add(path, None, "a signature without its sign-off file", "remove it, or restore the .yaml it signs")

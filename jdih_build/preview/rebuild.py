@@ -21,6 +21,8 @@ from typing import TextIO
 from jdih_build.console import clock
 from jdih_build.console.reporting import gate_lines, problem_lines, summary
 from jdih_build.pipeline import BuildReport, build
+from jdih_build.preview import hot
+from jdih_build.preview.hot import Served
 
 QUIET = 0.2              # seconds without file changes before a rebuild starts
 KEEPALIVE = 15.0         # seconds between comments on an idle event stream
@@ -124,6 +126,9 @@ class Builder:
         self.root, self.workdir, self.state, self.drafts = root, workdir, state, drafts
         self._lock = threading.Lock()
         self.builds = 0                           # build attempts so far
+        self.hot_updates = 0                      # product pages updated between builds (preview.hot)
+        self._serve_lock = threading.Lock()       # the served folder: switched by builds, written by hot updates
+        self._served: Served | None = None
         self._current: Path | None = None
         self._notes: list[str] | None = None     # the withheld/warning lines last printed
 
@@ -147,11 +152,33 @@ class Builder:
             self._failed(report)
             return False
         previous, self._current = self._current, target
-        self.state.succeeded(target)
+        with self._serve_lock:
+            self._served = Served.of(report.site, report.catalogue, target) if report.site and report.catalogue else None
+            self.state.succeeded(target)
         self._prune(keep={target, previous})
         self._print_notes(report)
         assert report.gate is not None
         say([f"built in {elapsed:.2f} s: {summary(report.gate)}"], sys.stdout)
+        return True
+
+    def hot_update(self, paths: list[Path]) -> bool:
+        """Show a changed product's page at once, before the full rebuild that follows; False when the
+        change is not of that kind (or anything fails: the full rebuild then shows why)."""
+        with self._serve_lock:
+            served = self._served
+            if served is None:
+                return False
+            started = time.monotonic()
+            try:
+                updated = hot.update(served, paths, clock.now(), self.drafts)
+            except Exception as exc:   # noqa: BLE001 - a hot update is an optimisation; the rebuild reports
+                say([f"warning: quick update skipped ({crash_reason(exc)}); rebuilding"])
+                return False
+            if not updated:
+                return False
+            self.hot_updates += 1
+            self.state.succeeded(served.folder)
+        say([f"updated {', '.join(updated)} in {time.monotonic() - started:.2f} s; rebuilding the rest"], sys.stdout)
         return True
 
     def _failed(self, report: BuildReport) -> None:

@@ -46,7 +46,13 @@ class Preview:
             raise
         self.builder = Builder(self.root, self.workdir, self.state, drafts)
         self.debouncer = Debouncer(self.builder.rebuild, quiet)
-        self.watcher = Watcher(self.root, self.debouncer.poke)
+        self.watcher = Watcher(self.root, self.changed)
+
+    def changed(self, paths: list[Path]) -> None:
+        """A source changed: update its product's page at once where that is all that changes, and
+        rebuild the whole site when the changes have been quiet for a moment."""
+        self.builder.hot_update(paths)
+        self.debouncer.poke()
 
     @property
     def url(self) -> str:

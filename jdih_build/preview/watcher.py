@@ -23,9 +23,9 @@ def is_editor_scratch(name: str) -> bool:
 
 
 class Watcher(FileSystemEventHandler):
-    """Calls `on_change` when anything under content/, approvals/, templates/ or pyproject.toml changes."""
+    """Calls `on_change(paths)` when anything under content/, approvals/, templates/ or pyproject.toml changes."""
 
-    def __init__(self, root: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, root: Path, on_change: Callable[[list[Path]], None]) -> None:
         self.root = root
         self.on_change = on_change
         self._observer = Observer()
@@ -71,5 +71,6 @@ class Watcher(FileSystemEventHandler):
             for path in paths:
                 if path.parent == self.root and path.name in WATCHED_DIRS:
                     self._watch_dir(path.name)      # a watched folder appeared (again): follow it
-        if any(self.relevant(p) for p in paths):
-            self.on_change()
+        relevant = [p for p in paths if self.relevant(p)]
+        if relevant:
+            self.on_change(relevant)

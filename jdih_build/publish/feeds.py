@@ -7,6 +7,7 @@ dates), never from the wall clock, so two builds of the same input are byte-iden
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
@@ -79,49 +80,74 @@ def jdihn_record(entry: Entry, config: SiteConfig) -> dict[str, str]:
     return record
 
 
-def jdihn_feed(catalogue: Catalogue, config: SiteConfig) -> bytes:
-    records = [jdihn_record(e, config) for e in sorted(catalogue.entries, key=lambda e: e.id)]
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+Fragment = Callable[[str, Entry, Callable[[Entry], str]], str]
+"""(feed name, entry, make) -> the entry's JSON text in that feed: `make` it, or take it from a cache."""
 
 
-def api_catalogue(catalogue: Catalogue, config: SiteConfig) -> bytes:
+def _made(_name: str, entry: Entry, make: Callable[[Entry], str]) -> str:
+    return make(entry)
+
+
+def _nested(value: object, depth: int) -> str:
+    """`value` as json.dumps(..., indent=1) writes it `depth` levels deep inside a larger document:
+    a feed is then the join of its entries' texts, each made (or cached) on its own."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return "\n".join(" " * depth + line for line in text.split("\n"))
+
+
+def _array(parts: list[str], depth: int) -> str:
+    return "[\n" + ",\n".join(parts) + "\n" + " " * depth + "]" if parts else "[]"
+
+
+def jdihn_feed(catalogue: Catalogue, config: SiteConfig, fragment: Fragment = _made) -> bytes:
+    """feed/document.json: one record per product, ordered by id; the bytes json.dumps(records,
+    indent=1) would give, built from one text per record."""
+    entries = sorted(catalogue.entries, key=lambda e: e.id)
+    parts = [fragment("jdihn", e, lambda e: _nested(jdihn_record(e, config), 1)) for e in entries]
+    return (_array(parts, 0) + "\n").encode("utf-8")
+
+
+def api_catalogue(catalogue: Catalogue, config: SiteConfig, fragment: Fragment = _made) -> bytes:
     """api/produk.json: the whole published catalogue for developers, with typed values."""
-    items = []
-    for entry in catalogue.entries:
-        p = entry.product
-        items.append({
-            "id": p.id,
-            "url": absolute(config, entry.url),
-            "tipe_dokumen": p.tipe_dokumen,
-            "judul": p.judul,
-            "jenis": p.jenis,
-            "singkatan_jenis": p.singkatan_jenis,
-            "nomor": p.nomor,
-            "tahun": p.tahun,
-            "teu_badan": p.teu_badan,
-            "tempat_penetapan": p.tempat_penetapan,
-            "tanggal_penetapan": p.tanggal_penetapan.isoformat() if p.tanggal_penetapan else None,
-            "tanggal_pengundangan": p.tanggal_pengundangan.isoformat() if p.tanggal_pengundangan else None,
-            "sumber": p.sumber,
-            "subjek": list(p.subjek),
-            "status": p.status,
-            "bahasa": p.bahasa,
-            "bidang_hukum": p.bidang_hukum,
-            "lokasi": p.lokasi,
-            "penandatangan": p.penandatangan,
-            "pemrakarsa": p.pemrakarsa,
-            **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in p.extra},
-            "abstrak": entry.abstract.plain_text,
-            "relasi": [{"jenis": r.kind, "target": r.target.id, "catatan": r.catatan} for r in entry.relations],
-            "berkas": [{"nama": f.attachment.output_name, "url": absolute(config, entry.url + f.attachment.url_name),
-                        "ukuran": f.attachment.size, "halaman": f.info.pages, "sha256": f.attachment.sha256}
-                       for f in entry.files],
-            "persetujuan": [{"langkah": s.step.no, "peran": s.step.pelaksana, "oleh": s.record.oleh,
-                             "waktu": s.record.waktu.isoformat()} for s in entry.verdict.steps if s.record],
-            "terakhir_diperbarui": entry.last_updated.isoformat(),
-        })
-    return (json.dumps({"judul_situs": config.judul_situs, "jumlah": len(items), "produk": items},
-                       ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    parts = [fragment("api", e, lambda e: _nested(api_item(e, config), 2)) for e in catalogue.entries]
+    head = json.dumps({"judul_situs": config.judul_situs, "jumlah": len(parts)}, ensure_ascii=False, indent=1)
+    return (head[:-2] + ',\n "produk": ' + _array(parts, 1) + "\n}\n").encode("utf-8")
+
+
+def api_item(entry: Entry, config: SiteConfig) -> dict[str, object]:
+    """One product in api/produk.json."""
+    p = entry.product
+    return {
+        "id": p.id,
+        "url": absolute(config, entry.url),
+        "tipe_dokumen": p.tipe_dokumen,
+        "judul": p.judul,
+        "jenis": p.jenis,
+        "singkatan_jenis": p.singkatan_jenis,
+        "nomor": p.nomor,
+        "tahun": p.tahun,
+        "teu_badan": p.teu_badan,
+        "tempat_penetapan": p.tempat_penetapan,
+        "tanggal_penetapan": p.tanggal_penetapan.isoformat() if p.tanggal_penetapan else None,
+        "tanggal_pengundangan": p.tanggal_pengundangan.isoformat() if p.tanggal_pengundangan else None,
+        "sumber": p.sumber,
+        "subjek": list(p.subjek),
+        "status": p.status,
+        "bahasa": p.bahasa,
+        "bidang_hukum": p.bidang_hukum,
+        "lokasi": p.lokasi,
+        "penandatangan": p.penandatangan,
+        "pemrakarsa": p.pemrakarsa,
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in p.extra},
+        "abstrak": entry.abstract.plain_text,
+        "relasi": [{"jenis": r.kind, "target": r.target.id, "catatan": r.catatan} for r in entry.relations],
+        "berkas": [{"nama": f.attachment.output_name, "url": absolute(config, entry.url + f.attachment.url_name),
+                    "ukuran": f.attachment.size, "halaman": f.info.pages, "sha256": f.attachment.sha256}
+                   for f in entry.files],
+        "persetujuan": [{"langkah": s.step.no, "peran": s.step.pelaksana, "oleh": s.record.oleh,
+                         "waktu": s.record.waktu.isoformat()} for s in entry.verdict.steps if s.record],
+        "terakhir_diperbarui": entry.last_updated.isoformat(),
+    }
 
 
 def _rfc3339(moment: datetime) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from jdih_build.cache.store import key_of
 from jdih_build.model import Product, SignOff, Site
 from jdih_build.publish.catalogue import Catalogue, Entry, Group
-from jdih_build.publish.render import PageJob
+from jdih_build.publish.render import PageJob, page_entries
 
 
 def _sha(data: bytes | str | None) -> str | None:
@@ -107,15 +107,17 @@ class Fingerprints:
             self._whole = key_of("catalogue", tuple(self.entry(e) for e in self.catalogue.entries), groups)
         return self._whole
 
-    def group(self, group: Group) -> str:
-        return key_of("group", group.facet, group.slug, group.label, tuple(self.entry(e) for e in group.entries))
+    def group_page(self, group: Group, number: int) -> str:
+        """A list page shows the group's heading and size and its own entries (render.GroupHeading)."""
+        return key_of("group", group.facet, group.slug, group.label, len(group.entries), number,
+                      tuple(self.entry(e) for e in page_entries(group, number)))
 
     def job(self, job: PageJob) -> str:
         kind = job[0]
         if kind == "product":
             part = self.entry(self.catalogue.entries[int(job[1])])
         elif kind == "group":
-            part = self.group(self.catalogue.groups[str(job[1])][int(job[2])])
+            part = self.group_page(self.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))
         elif kind == "404":
             part = ""
         else:   # home, facet indexes, cari, statistik: they read the whole catalogue

@@ -103,15 +103,19 @@ class Renderer:
                          groups=self.catalogue.groups[facet])
 
     def group_pages(self, group: Group) -> Iterator[Output]:
-        pages = max(1, -(-len(group.entries) // PAGE_SIZE))
-        for number in range(1, pages + 1):
-            base = f"{group.facet}/{group.slug}/"
-            path = base + ("index.html" if number == 1 else f"halaman/{number}/index.html")
-            root = root_for(path)
-            link = lambda n, root=root, base=base: f"{root}{base}" if n == 1 else f"{root}{base}halaman/{n}/"
-            yield self.page("daftar.html", path, group=group, facet_label=FACET_LABEL[group.facet],
-                            entries=group.entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE],
-                            number=number, pages=pages, page_link=link, total=len(group.entries))
+        for number in range(1, page_count(group) + 1):
+            yield self.group_page(group, number)
+
+    def group_page(self, group: Group, number: int) -> Output:
+        """Page `number` of a browse group; it shows its own PAGE_SIZE entries and the group's size."""
+        pages = page_count(group)
+        base = f"{group.facet}/{group.slug}/"
+        path = base + ("index.html" if number == 1 else f"halaman/{number}/index.html")
+        root = root_for(path)
+        link = lambda n: f"{root}{base}" if n == 1 else f"{root}{base}halaman/{n}/"
+        return self.page("daftar.html", path, group=GroupHeading(group.facet, group.slug, group.label),
+                         facet_label=FACET_LABEL[group.facet], entries=page_entries(group, number),
+                         number=number, pages=pages, page_link=link, total=len(group.entries))
 
     def not_found(self) -> Output:
         # Served for any missing path, so its links must be absolute from the site's base path.
@@ -124,6 +128,23 @@ class Renderer:
         except jinja2.TemplateNotFound:
             return
         yield self.page(template, path, catalogue=self.catalogue, **context)
+
+
+@dataclass(frozen=True)
+class GroupHeading:
+    """What a group's list page may know of the group: not its other pages' entries, so that a change
+    to one entry re-renders one page of the list (fingerprint.Fingerprints.job)."""
+    facet: str
+    slug: str
+    label: str
+
+
+def page_count(group: Group) -> int:
+    return max(1, -(-len(group.entries) // PAGE_SIZE))
+
+
+def page_entries(group: Group, number: int) -> tuple[Entry, ...]:
+    return group.entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
 
 
 def catalogue_rows(entry: Entry) -> list[tuple[str, str]]:
@@ -299,7 +320,8 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
 
 
 # One unit of rendering: ("home",), ("product", entry index), ("facet", facet), ("group", facet, group
-# index), ("cari",), ("statistik",), ("404",). Jobs are small values, so they can be split over processes.
+# index, page number), ("cari",), ("statistik",), ("404",). Jobs are small values, so they can be split
+# over processes.
 PageJob = tuple[str | int, ...]
 
 
@@ -308,7 +330,8 @@ def page_jobs(catalogue: Catalogue) -> list[PageJob]:
     jobs += [("product", index) for index in range(len(catalogue.entries))]
     for facet in FACETS:
         jobs.append(("facet", facet))
-        jobs += [("group", facet, index) for index in range(len(catalogue.groups[facet]))]
+        jobs += [("group", facet, index, number) for index, group in enumerate(catalogue.groups[facet])
+                 for number in range(1, page_count(group) + 1)]
     jobs += [("cari",), ("statistik",), ("404",)]
     return jobs
 
@@ -322,7 +345,7 @@ def render_job(renderer: Renderer, job: PageJob) -> list[Output]:
     if kind == "facet":
         return [renderer.facet_index(str(job[1]))]
     if kind == "group":
-        return list(renderer.group_pages(renderer.catalogue.groups[str(job[1])][int(job[2])]))
+        return [renderer.group_page(renderer.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))]
     if kind == "cari":
         return list(renderer.optional("cari.html", "cari/index.html"))
     if kind == "statistik":

@@ -293,3 +293,30 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert not workdir.exists()
+
+
+def test_a_changed_sign_off_updates_its_page_before_the_rebuild(site: Path) -> None:
+    """The quick path: a sign-off of a published product changes (signed a minute later); its page
+    changes at once in the served folder, then the full rebuild follows and shows the same."""
+    record = site / "approvals" / "sop-dokumentasi-produk-hukum" / "04-web_admin.yaml"
+    page = "/produk/sop-dokumentasi-produk-hukum/"
+    shown = re.compile(r"09[.:]31")
+    with serving(site) as preview:
+        builds = preview.builder.builds
+        assert not shown.search(get(preview, page)[1])
+        record.write_text(record.read_text(encoding="utf-8").replace("T09:30:00", "T09:31:00"), encoding="utf-8")
+        assert preview.builder.hot_update([record])             # what the watcher calls at once
+        assert preview.builder.hot_updates >= 1 and shown.search(get(preview, page)[1])
+        wait_until(lambda: preview.builder.builds > builds)      # the rebuild the change also asked for
+        wait_until(lambda: shown.search(get(preview, page)[1]))
+
+
+def test_the_quick_path_declines_what_changes_other_pages(site: Path) -> None:
+    """A product whose edit withholds it, a template, or an unknown file: left to the full rebuild."""
+    md = next((site / "content").rglob("sop-dokumentasi-produk-hukum.md"))
+    with serving(site) as preview:
+        md.write_text(md.read_text(encoding="utf-8").replace("judul:", "judul: Diubah", 1), encoding="utf-8")
+        assert not preview.builder.hot_update([md])              # no longer signed off: withheld
+        assert not preview.builder.hot_update([site / "templates" / "produk.html"])
+        assert not preview.builder.hot_update([site / "content" / "baru.md"])
+        assert preview.builder.hot_updates == 0
