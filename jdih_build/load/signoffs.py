@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jdih_build.cache.store import Table, key_of
+from jdih_build.cache.store import Table
 from jdih_build.load.codec import decode_signoff, encode_signoff
 from jdih_build.load.fields import Fields
 from jdih_build.load.policy import POLICY_FILES, parse_yaml, read_input
