@@ -9,6 +9,7 @@ and replaces the folder. The gate is run on the bytes read now, as in every buil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -35,7 +36,13 @@ class Served:
 
     @classmethod
     def of(cls, site: Site, catalogue: Catalogue, folder: Path) -> Served:
-        return cls(site, catalogue, folder, Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop))
+        """Made after each full build, with the product template compiled and the Markdown converter
+        built, so that the first update does not wait for them."""
+        renderer = Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop)
+        with contextlib.suppress(Exception):   # a broken template is the full build's to report
+            renderer.env.get_template("produk.html")
+        parse_abstract("*siap*")
+        return cls(site, catalogue, folder, renderer)
 
 
 def changed_products(site: Site, paths: list[Path]) -> set[str] | None:
@@ -66,8 +73,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def update(served: Served, paths: list[Path], now: datetime, drafts: bool) -> list[str] | None:
-    """Re-render the pages of the products `paths` belong to; their ids, or None when this cannot be
-    done here (nothing was written then)."""
+    """Re-render the pages of the products `paths` belong to; the ids of those whose page changed
+    (none: nothing to show), or None when this cannot be done here (nothing was written then)."""
     site, catalogue = served.site, served.catalogue
     ids = changed_products(site, paths)
     if not ids:
@@ -92,10 +99,14 @@ def update(served: Served, paths: list[Path], now: datetime, drafts: bool) -> li
             files=old.files,
             last_updated=max((s.record.waktu for s in verdict.steps if s.record is not None), default=DRAFT_TIME),
             draft=not verdict.published))
+    changed = []
     for entry in entries:
         for output in served.renderer.product(entry):
-            write_atomically(served.folder / output.path, output.data or b"")
-    return [e.id for e in entries]
+            target = served.folder / output.path
+            if not target.is_file() or target.read_bytes() != output.data:   # an editor's save is several events
+                write_atomically(target, output.data or b"")
+                changed.append(entry.id)
+    return sorted(set(changed))
 
 
 def _same_place(new: Product, old: Product) -> bool:

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from jdih_build.console import clock
 from jdih_build.console.reporting import gate_lines, problem_lines, summary
-from jdih_build.pipeline import BuildReport, build
+from jdih_build.pipeline import CACHE_DIR, BuildReport, build
 from jdih_build.preview import hot
 from jdih_build.preview.hot import Served
 
@@ -146,7 +146,8 @@ class Builder:
         self.builds += 1
         target = self.workdir / f"site-{self.builds}"
         started = time.monotonic()
-        report = build(self.root, target, clock.now(), drafts=self.drafts, search=False)  # index only in jdih build
+        report = build(self.root, target, clock.now(), drafts=self.drafts, search=False,  # index only in jdih build
+                       cache_dir=self.root / CACHE_DIR / "preview")    # its own: jdih build may run meanwhile
         elapsed = time.monotonic() - started
         if not report.ok:
             self._failed(report)

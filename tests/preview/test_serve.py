@@ -305,8 +305,9 @@ def test_a_changed_sign_off_updates_its_page_before_the_rebuild(site: Path) -> N
         builds = preview.builder.builds
         assert not shown.search(get(preview, page)[1])
         record.write_text(record.read_text(encoding="utf-8").replace("T09:30:00", "T09:31:00"), encoding="utf-8")
-        assert preview.builder.hot_update([record])             # what the watcher calls at once
+        preview.builder.hot_update([record])     # what the watcher calls at once (it may have been first)
         assert preview.builder.hot_updates >= 1 and shown.search(get(preview, page)[1])
+        assert not preview.builder.hot_update([record])         # the same bytes again: nothing to reload
         wait_until(lambda: preview.builder.builds > builds)      # the rebuild the change also asked for
         wait_until(lambda: shown.search(get(preview, page)[1]))
 
@@ -320,3 +321,24 @@ def test_the_quick_path_declines_what_changes_other_pages(site: Path) -> None:
         assert not preview.builder.hot_update([site / "templates" / "produk.html"])
         assert not preview.builder.hot_update([site / "content" / "baru.md"])
         assert preview.builder.hot_updates == 0
+
+
+def test_the_watcher_never_asks_for_read_events(site: Path) -> None:
+    """Reading the sources (every build reads them all) must not queue events in the kernel: at
+    10,000 products the open and read events of one build overflowed inotify's queue."""
+    from watchdog.events import FileClosedNoWriteEvent, FileOpenedEvent
+
+    from jdih_build.preview.watcher import WRITE_EVENTS, Watcher
+    assert FileOpenedEvent not in WRITE_EVENTS and FileClosedNoWriteEvent not in WRITE_EVENTS
+    calls: list[list[Path]] = []
+    watcher = Watcher(site, calls.append)
+    watcher.start()
+    try:
+        for path in sorted((site / "approvals").rglob("*.yaml")):
+            path.read_bytes()
+        time.sleep(0.3)
+        assert calls == []
+        (site / "approvals" / "sop.yaml").write_bytes((site / "approvals" / "sop.yaml").read_bytes())
+        wait_until(lambda: calls)
+    finally:
+        watcher.stop()
