@@ -16,6 +16,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def main() -> int:
     original = record.read_text(encoding="utf-8")
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "jdih_build", "serve", "--site", str(site), "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=(REPO / "bench-data" / "serve.log").open("w"), text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = None
         assert server.stdout is not None
@@ -49,6 +50,8 @@ def main() -> int:
         if url is None:
             raise SystemExit("jdih serve stopped before serving")
         print(f"first build and serve: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        threading.Thread(target=lambda: [print("  serve:", line.rstrip(), file=sys.stderr) for line in server.stdout or ()],
+                         daemon=True).start()   # keep reading, or a full pipe would stop the server
         latencies = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -56,7 +59,7 @@ def main() -> int:
             page.goto(f"{url}produk/{folder.name}/")
             minute = int(re.search(r"T\d\d:(\d\d)", original).group(1))   # type: ignore[union-attr]
             for edit in range(1, args.edits + 1):
-                time.sleep(8)   # let the full rebuild of the previous edit finish: measure one edit at a time
+                time.sleep(15)   # let the full rebuild of the previous edit finish: measure one edit at a time
                 new_minute = (minute + edit) % 60
                 text = re.sub(r"(T\d\d:)\d\d", rf"\g<1>{new_minute:02d}", original, count=1)
                 hour = re.search(r"T(\d\d):", original).group(1)   # type: ignore[union-attr]

@@ -217,9 +217,11 @@ class Debouncer:
     def start(self) -> None:
         self._thread.start()
 
-    def poke(self) -> None:
+    def poke(self, settle: float = 0.0) -> None:
+        """A change: run once changes have been quiet for `quiet` seconds, plus `settle` (after a quick
+        update, so that the browser's reload is served before the full rebuild takes the processor)."""
         with self._cond:
-            self._last_change = self._clock()
+            self._last_change = max(self._last_change or 0.0, self._clock() + settle)
             self._cond.notify_all()
 
     def stop(self, timeout: float = 10.0) -> None:

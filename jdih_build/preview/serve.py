@@ -29,6 +29,9 @@ from jdih_build.preview.watcher import Watcher
 # -- putting it together ----------------------------------------------------------------------------
 
 
+SETTLE = 1.0   # seconds the full rebuild waits after a quick update: the open page reloads meanwhile
+
+
 class Preview:
     """The preview server: builder, watcher and HTTP server around one temporary folder.
 
@@ -51,8 +54,7 @@ class Preview:
     def changed(self, paths: list[Path]) -> None:
         """A source changed: update its product's page at once where that is all that changes, and
         rebuild the whole site when the changes have been quiet for a moment."""
-        self.builder.hot_update(paths)
-        self.debouncer.poke()
+        self.debouncer.poke(SETTLE if self.builder.hot_update(paths) else 0.0)
 
     @property
     def url(self) -> str:
