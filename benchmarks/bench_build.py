@@ -4,8 +4,8 @@
 
 For each size: the corpus (benchmarks/corpus.py: the peer's products in the contract's form, every
 product signed off) is generated once into bench-data/ (git-ignored). Then, alternating, `runs` times:
-a cold `jdih build` into a fresh folder, a rebuild with nothing changed, a rebuild after one product
-changed (its text and its sign-offs), and Hugo + Pagefind (shared/bench/hugo-pagefind.sh, installed
+a cold `jdih build` into a fresh folder with an empty cache, a rebuild with nothing changed, a rebuild
+after one product changed (its text and its sign-offs), both with the cache, and Hugo + Pagefind (shared/bench/hugo-pagefind.sh, installed
 into bench-data/peer-venv on first use). Every build runs in a child process; its wall time and the
 peak RSS of its largest process (workers and Pagefind included: RUSAGE_CHILDREN) are recorded, and
 `jdih build` also reports its time per phase. Medians are printed as a Markdown table, with the
@@ -35,9 +35,9 @@ import json, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from jdih_build.pipeline import build
-report = build(Path(sys.argv[1]), Path(sys.argv[2]), datetime.now(timezone.utc))
-print(json.dumps({"ok": report.ok, "timings": report.timings,
-                  "published": len(report.gate.published) if report.gate else 0}))
+report = build(Path(sys.argv[1]), Path(sys.argv[2]), datetime.now(timezone.utc), cache_dir=Path(sys.argv[3]))
+print(json.dumps({"ok": report.ok, "timings": report.timings, "rendered": report.rendered,
+                  "unchanged": report.unchanged, "published": len(report.gate.published) if report.gate else 0}))
 """
 
 
@@ -55,7 +55,8 @@ def measured(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = 
 
 
 def jdih(site: Path, out: Path) -> dict:
-    wall, peak, stdout = measured([sys.executable, "-c", CHILD, str(site), str(out)])
+    cache = out.parent / f".cache-{out.name}"
+    wall, peak, stdout = measured([sys.executable, "-c", CHILD, str(site), str(out), str(cache)])
     result = json.loads(stdout.strip().splitlines()[-1])
     assert result["ok"], result
     return {"wall": wall, "peak": peak, **result}
@@ -112,6 +113,7 @@ def main() -> int:
         for run in range(args.runs):
             out = DATA / f"out-{size}"
             shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(DATA / f".cache-out-{size}", ignore_errors=True)   # cold: an empty cache
             results["cold"].append(jdih(site, out))
             results["no change"].append(jdih(site, out))
             change_one(site)
