@@ -6,10 +6,9 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from jdih_build.publish.assemble import (
     manifest_key,
     render_pages,
     stored_files,
+    sweep,
     write_and_keep,
 )
 from jdih_build.publish.catalogue import Catalogue, Entry, build_catalogue, contradictions
@@ -42,11 +42,9 @@ from jdih_build.publish.render import (
     make_environment,
     page_jobs,
 )
-from jdih_build.publish.search_index import (
-    SearchIndexError,
-    SearchRecord,
-    build_search_index,
-)
+from jdih_build.publish.search_index import SearchIndexError, build_search_index
+from jdih_build.publish.search_shards import SHARD_PRODUCTS, search_records, search_shards
+from jdih_build.publish.spare import record_tree, recorded_tree, spare_path, take_spare
 from jdih_build.publish.writer import (
     MARKER,
     MARKER_TEXT,
@@ -57,6 +55,7 @@ from jdih_build.publish.writer import (
     destination_lock,
     discard,
     new_staging,
+    remove_later,
     swap_in,
 )
 
@@ -79,6 +78,7 @@ class BuildReport:
     rendered: int = 0            # page jobs rendered afresh (the others came from the cache)
     pages: int = 0               # page jobs in all
     unchanged: bool = False      # the destination already held exactly this site: nothing was written
+    reused_spare: bool = False   # staged in the site before last, brought up to date (publish/spare.py)
     manifest: list[tuple[str, str]] | None = None   # every file of the site built: (path, sha256)
     site: Site | None = field(default=None, repr=False)             # what was built, for jdih serve's
     catalogue: Catalogue | None = field(default=None, repr=False)   # updates between builds (preview.hot)
@@ -117,59 +117,6 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
 
 
 CACHE_DIR = ".jdih-cache"   # the default cache, inside the site (git-ignored)
-SHARD_PRODUCTS = 500    # products per search shard: one changed product re-indexes ~500 pages (about 1 s)
-MAX_SHARDS = 24         # beyond 12,000 products the shards grow instead: a search loads every shard
-
-
-def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tuple[str, list[str]]]:
-    """The product pages to index: one index up to `size` products; else shards that stay put as the
-    catalogue changes, so that one change re-indexes one shard: blocks of years with fixed bounds (a
-    decade, else five, two or one years) of at most `size` products, and a year of more than `size`
-    split by a hash of the product id. Newest first: the first shard is the primary bundle."""
-    entries = catalogue.entries
-    if len(entries) <= size:
-        return [("", [entry.url for entry in entries])]
-    size = max(size, -(-len(entries) // MAX_SHARDS))
-    by_year: dict[int, list[Entry]] = {}
-    for entry in entries:
-        by_year.setdefault(entry.product.tahun, []).append(entry)
-    shards: list[tuple[str, list[str]]] = []
-
-    def block(first: int, span: int) -> None:
-        years = [y for y in sorted(by_year, reverse=True) if first <= y < first + span]
-        if not years:
-            return
-        count = sum(len(by_year[y]) for y in years)
-        if count <= size or span == 1:
-            if count <= size:
-                name = f"tahun-{first}" if span == 1 else f"tahun-{first}-{first + span - 1}"
-                shards.append((name, [e.url for y in years for e in by_year[y]]))
-                return
-            parts = -(-count // size)   # one year of more than `size`: split by a stable hash
-            split: list[list[str]] = [[] for _ in range(parts)]
-            for entry in by_year[first]:
-                split[int(hashlib.sha256(entry.id.encode()).hexdigest()[:8], 16) % parts].append(entry.url)
-            shards.extend((f"tahun-{first}-bagian-{n + 1}", urls) for n, urls in enumerate(split) if urls)
-            return
-        smaller = {10: 5, 5: 1}.get(span, 1)
-        for start in range(first + span - smaller, first - 1, -smaller):
-            block(start, smaller)
-
-    for decade in sorted({year // 10 * 10 for year in by_year}, reverse=True):
-        block(decade, 10)
-    return shards
-
-
-def search_records(catalogue: Catalogue) -> list[SearchRecord]:
-    """The text inside each published product's PDFs, merged into its page's search entry."""
-    records = []
-    for entry in catalogue.entries:
-        text = " ".join(f.info.text for f in entry.files if f.info.text)
-        if text:
-            records.append(SearchRecord(url=entry.url, title=entry.product.judul, content=text))
-    return records
-
-
 PdfReading = Callable[[dict[Path, str]], dict[Path, PdfInfo]]
 """(staged copy -> its verified sha256) -> what was read from each."""
 
@@ -251,20 +198,29 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     try:
         with destination_lock(out):
             clean_leftovers(out)
-            staging = new_staging(out)
+            spare = take_spare(cache, out)   # the site before last, to bring up to date (publish/spare.py)
+            staging, present = spare if spare is not None else (new_staging(out), {})
+            report.reused_spare = spare is not None
+            kept = False
             try:
                 _write(site, report, shown, staging, out, read_pdf_files, drafts, search, progress, problems.rel,
-                       workers, search_shard_size, cache)
+                       workers, search_shard_size, cache, present)
                 if not report.problems and not report.unchanged:
                     started = time.perf_counter()
-                    swap_in(staging, out, cache.trash)
+                    old = recorded_tree(cache, out)
+                    keep = spare_path(cache, out) if old and folder_state(out, old["files"]) == old["state"] else None
+                    kept = swap_in(staging, out, cache.trash, keep)
+                    if kept and keep is not None and old is not None:
+                        record_tree(cache, keep, old["files"])
                     report.lap("swap", started)
                 if not report.problems and report.manifest is not None and not report.unchanged:
-                    record = folder_state(out, report.manifest)
-                    cache.table("outputs").put(str(out.resolve()), [manifest_key(report.manifest), record])
+                    record_tree(cache, out, report.manifest)
             finally:
-                if staging.exists():
-                    discard(staging)
+                if staging.exists() and not (kept and spare is not None):
+                    if spare is not None:
+                        remove_later(staging, cache.trash)   # a spare half brought up to date
+                    else:
+                        discard(staging)
     except OutputError as exc:
         report.problems = [Problem(str(out), None, str(exc), "check the output folder, or pass another --out")]
     except OSError as exc:
@@ -273,9 +229,11 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     return report
 
 
-def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache) -> dict[str, PdfInfo]:
+def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache,
+              present: Mapping[str, str]) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
     """What each attachment's PDF holds, by its approved sha256: from the cache, else read in bounded
-    workers from its verified copy in staging. Only complete readings are kept (a timeout may pass)."""
+    workers from its verified copy in staging (returned: those copies). Only complete readings are
+    kept (a timeout may pass)."""
     table = cache.table("pdf")
     infos: dict[str, PdfInfo] = {}
     todo: list[Output] = []
@@ -286,8 +244,9 @@ def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, ca
             infos[sha] = PdfInfo(stored[0], stored[1])
         elif sha not in infos:
             todo.append(output)
+    written: list[SiteFile] = []
     if todo:
-        written, records = write_and_keep(staging, todo, cache)
+        written, records = write_and_keep(staging, todo, cache, present)
         for sha, record in records:
             cache.record_blob(sha, record)
         read = read_pdf_files({staging / path: sha for path, sha in written})
@@ -296,12 +255,12 @@ def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, ca
             infos[sha] = info
             if info.error is None:
                 table.put(sha, [info.pages, info.text])
-    return infos
+    return infos, written
 
 
 def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, out: Path, read_pdf_files: PdfReading,
            drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int,
-           search_shard_size: int, cache: BuildCache) -> None:
+           search_shard_size: int, cache: BuildCache, present: Mapping[str, str]) -> None:
     """Stage everything: the PDFs are read from verified copies, then the pages are rendered (or taken
     from the cache), then the search index. Problems go into the report; the caller swaps in only when
     there are none, and not at all when the folder already holds exactly this site."""
@@ -310,7 +269,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     source_date_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
         started = time.perf_counter()
-        infos = pdf_infos(files, staging, read_pdf_files, cache)
+        infos, read_copies = pdf_infos(files, staging, read_pdf_files, cache, present)
         started = report.lap("pdf", started)
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.table("abstracts"))
@@ -335,7 +294,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         if progress is not None and workers <= 1:
             jobs = list(progress.track(jobs))
         renderer = Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop)
-        pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers)
+        pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers, present)
         report.pages = len(jobs)
         written = list(pages)
         extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
@@ -350,21 +309,22 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
             return text
 
         written += cached_outputs(cache, "tail", tail_key, staging,
-                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch, fragment))
-        remaining = [o for o in files if not (staging / o.path).exists()]
-        attached, records = write_and_keep(staging, remaining, cache)
+                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch, fragment), present)
+        copied = {path for path, _ in read_copies}
+        attached, records = write_and_keep(staging, [o for o in files if o.path not in copied], cache, present)
         for sha, record in records:
             cache.record_blob(sha, record)
-        written += attached + [(o.path, o.sha256 or "") for o in files if o not in remaining]
+        written += attached + read_copies
         started = report.lap("render", started)
         report.files_written = check_unique(path for path, _ in written)
         if shards is not None:
             at = search_key(written, shards)
             index_files = build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
-                                             cache=cache, page_sha=dict(pages))
+                                             cache=cache, page_sha=dict(pages), present=present)
             cache.table("search").put(at, [list(f) for f in index_files])
             written += index_files
             report.lap("search", started)
+        sweep(staging, present, (path for path, _ in written))
         report.manifest = written
     except SearchIndexError as exc:
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
@@ -384,8 +344,8 @@ def _unchanged(cache: BuildCache, out: Path, files: list[Output], keys: list[str
     nothing in `out` changed since. None otherwise."""
     if not cache.enabled:
         return None
-    recorded = cache.table("outputs").entries_view().get(str(out.resolve()))
-    if not (isinstance(recorded, list) and len(recorded) == 2):
+    recorded = recorded_tree(cache, out)
+    if recorded is None:
         return None
     manifest: list[SiteFile] = [(o.path, o.sha256 or "") for o in files]
     pages, tail = cache.table("pages").entries_view(), cache.table("tail").entries_view()
@@ -404,12 +364,15 @@ def _unchanged(cache: BuildCache, out: Path, files: list[Output], keys: list[str
         if found is None:
             return None
         manifest += found
-    if manifest_key(manifest) != recorded[0] or folder_state(out, manifest) != recorded[1]:
+    if manifest_key(manifest) != recorded["key"] or folder_state(out, manifest) != recorded["state"]:
         return None
     for key in keys:    # keep what this build relied on for the next one
         cache.table("pages").get(key)
     cache.table("tail").get(tail_key)
     if search_at is not None:
         cache.table("search").get(search_at)
-    cache.table("outputs").get(str(out.resolve()))
+    cache.table("trees").get(str(out.resolve()))
+    spare = spare_path(cache, out)
+    if spare is not None:
+        cache.table("trees").get(str(spare.resolve()))
     return manifest

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jdih_build.cache.store import BuildCache
@@ -32,15 +33,36 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache) -> tuple[list[SiteFile], list[BlobRecord]]:
-    """Write each output below staging and keep it as a blob; returns the files and new blob records."""
+NOTHING: Mapping[str, str] = MappingProxyType({})
+
+
+def clear_for(target: Path, relative: str, sha: str | None, present: Mapping[str, str]) -> bool:
+    """Make way for a file at `target`: True when the spare tree already holds exactly these bytes
+    (nothing to do). Otherwise its old file is unlinked first: files are hard links to the cache's
+    blobs, and writing through one would change the blob."""
+    found = present.get(relative)
+    if found is None:
+        return False
+    if sha is not None and found == sha:
+        return True
+    target.unlink(missing_ok=True)
+    return False
+
+
+def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache,
+                   present: Mapping[str, str] = NOTHING) -> tuple[list[SiteFile], list[BlobRecord]]:
+    """Write each output below staging and keep it as a blob; returns the files and new blob records.
+    `present`: the files a reused staging folder (the spare tree) already holds, path -> sha256."""
     files: list[SiteFile] = []
     records: list[BlobRecord] = []
     for output in outputs:
         relative = safe_relative(output.path).as_posix()
         target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
         if output.source is not None:
+            if clear_for(target, relative, output.sha256, present):
+                files.append((relative, output.sha256 or ""))
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
             if output.sha256 is not None and cache.place_blob(output.sha256, target):
                 files.append((relative, output.sha256))
                 continue
@@ -48,8 +70,12 @@ def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache) 
             sha = output.sha256 or file_sha256(target)
         else:
             data = output.data or b""
-            target.write_bytes(data)
             sha = hashlib.sha256(data).hexdigest()
+            if clear_for(target, relative, sha, present):
+                files.append((relative, sha))
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         record = cache.keep_file(target, sha)
         if record is not None:
             records.append((sha, record))
@@ -73,13 +99,16 @@ def all_stored(cache: BuildCache, files: list[SiteFile] | None) -> bool:
     return files is not None and all(cache.has_blob(sha) for _, sha in files)
 
 
-def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_made: bool = False) -> bool:
+def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_made: bool = False,
+              present: Mapping[str, str] = NOTHING) -> bool:
     """Place every file of a cached entry; on any failure, remove those placed (the caller renders
     afresh, and must never write through a link into a blob). `folders_made`: the caller created
     the folders already (make_folders)."""
     placed: list[Path] = []
     for relative, sha in files:
         target = staging / safe_relative(relative).as_posix()
+        if clear_for(target, relative, sha, present):
+            continue
         if not folders_made:
             target.parent.mkdir(parents=True, exist_ok=True)
         if not cache.place_blob(sha, target):
@@ -90,8 +119,19 @@ def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_m
     return True
 
 
-def make_folders(staging: Path, paths: Iterable[str]) -> None:
-    """Create every folder the files need, each once, parents first."""
+def folders_of(paths: Iterable[str]) -> set[str]:
+    folders: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return folders
+
+
+def make_folders(staging: Path, paths: Iterable[str], present: Mapping[str, str] = NOTHING) -> None:
+    """Create every folder the files need, each once, parents first (not those the spare tree has)."""
+    existing = folders_of(present)
     folders: set[str] = set()
     for path in paths:
         folder = os.path.dirname(safe_relative(path).as_posix())
@@ -99,25 +139,25 @@ def make_folders(staging: Path, paths: Iterable[str]) -> None:
             folders.add(folder)
             folder = os.path.dirname(folder)
     base = os.fspath(staging)
-    for folder in sorted(folders):   # a parent sorts before its children
+    for folder in sorted(folders - existing):   # a parent sorts before its children
         with contextlib.suppress(FileExistsError):
             os.mkdir(os.path.join(base, folder))
 
 
 def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str], staging: Path,
-                 cache: BuildCache, workers: int) -> tuple[list[SiteFile], int]:
+                 cache: BuildCache, workers: int, present: Mapping[str, str] = NOTHING) -> tuple[list[SiteFile], int]:
     """Every page job into staging, from the cache or rendered, over `workers` processes.
     Returns the files and how many jobs were rendered afresh."""
     table = cache.table("pages")
     known = table.entries_view()
-    make_folders(staging, (path for key in keys for path, _ in stored_files(known.get(key)) or []))
+    make_folders(staging, (path for key in keys for path, _ in stored_files(known.get(key)) or []), present)
 
     def one(item: tuple[PageJob, str]) -> tuple[list[SiteFile], list[BlobRecord], bool]:
         job, key = item
         stored = stored_files(known.get(key))
-        if stored is not None and place_all(cache, stored, staging, folders_made=True):
+        if stored is not None and place_all(cache, stored, staging, folders_made=True, present=present):
             return stored, [], False
-        files, records = write_and_keep(staging, render_job(renderer, job), cache)
+        files, records = write_and_keep(staging, render_job(renderer, job), cache, present)
         return files, records, True
 
     results = fork_map(one, list(zip(jobs, keys, strict=True)), workers)
@@ -136,17 +176,28 @@ def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str
 
 
 def cached_outputs(cache: BuildCache, table: str, key: str, staging: Path,
-                   make: Callable[[], list[Output]]) -> list[SiteFile]:
+                   make: Callable[[], list[Output]], present: Mapping[str, str] = NOTHING) -> list[SiteFile]:
     """A group of outputs made together (the feeds, the assets) from the cache, or made and kept."""
     entries = cache.table(table)
     stored = stored_files(entries.get(key))
-    if stored is not None and place_all(cache, stored, staging):
+    if stored is not None and place_all(cache, stored, staging, present=present):
         return stored
-    files, records = write_and_keep(staging, make(), cache)
+    files, records = write_and_keep(staging, make(), cache, present)
     for sha, record in records:
         cache.record_blob(sha, record)
     entries.put(key, [list(f) for f in files])
     return files
+
+
+def sweep(staging: Path, present: Mapping[str, str], written: Iterable[str]) -> None:
+    """Remove from a reused staging folder what the new site does not hold, and folders left empty."""
+    keep = set(written)
+    gone = [relative for relative in present if relative not in keep]
+    for relative in gone:
+        (staging / relative).unlink(missing_ok=True)
+    for folder in sorted(folders_of(gone) - folders_of(keep), key=lambda f: -f.count("/")):
+        with contextlib.suppress(OSError):
+            os.rmdir(staging / folder)
 
 
 # -- the state of the published folder ---------------------------------------------------------

@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.publish.assemble import NOTHING, clear_for
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
 from jdih_build.publish.search_mirror import BUNDLE_DIR, SearchRecord, mirror_site, page_path
 
@@ -85,6 +86,7 @@ def build_search_index(
     workers: int = 1,
     cache: BuildCache | None = None,
     page_sha: Mapping[str, str] | None = None,
+    present: Mapping[str, str] = NOTHING,
 ) -> list[tuple[str, str]]:
     """Index the HTML pages in ``site_dir`` plus ``records`` into ``site_dir/pagefind/``; returns the
     files written, as (site-relative path, sha256).
@@ -173,18 +175,19 @@ def build_search_index(
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # each thread waits on a Pagefind process
             outs = dict(zip(todo, pool.map(index, todo), strict=True))
         try:
-            if bundle.exists() or bundle.is_symlink():
+            if (bundle.exists() or bundle.is_symlink()) and not present:
                 _remove(bundle)
             files: list[tuple[str, str]] = []
             for number, (name, _) in enumerate(groups):
                 target = bundle / name if name and number else bundle
                 entry = stored[number]
-                if entry is not None and _place(cache, entry["files"], target):
+                prefix = f"{BUNDLE_DIR}/{name + '/' if number else ''}"
+                if entry is not None and _place(cache, entry["files"], target, prefix, present):
                     table.get(keys[number] or "")
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in entry["files"]]
                 else:
                     out = outs[number] if number in outs else index_again(number, mirror, index)
-                    mine_relative = _move_and_keep(cache, out, target)
+                    mine_relative = _move_and_keep(cache, out, target, prefix, present)
                     if keys[number] is not None:
                         table.put(keys[number] or "", {"vocabulary": vocabulary_key, "words": " ".join(sorted(words[number] or ())),
                                                        "files": [list(f) for f in mine_relative]})
@@ -192,7 +195,9 @@ def build_search_index(
                 files += mine
             # Always written (an empty list for one index), so the search page never asks for a missing file.
             listing = (json.dumps([f"{name}/" for name, _ in groups[1:]]) + "\n").encode()
-            (bundle / SHARDS_FILE).write_bytes(listing)
+            bundle.mkdir(exist_ok=True)
+            if not clear_for(bundle / SHARDS_FILE, f"{BUNDLE_DIR}/{SHARDS_FILE}", hashlib.sha256(listing).hexdigest(), present):
+                (bundle / SHARDS_FILE).write_bytes(listing)
             files.append((f"{BUNDLE_DIR}/{SHARDS_FILE}", hashlib.sha256(listing).hexdigest()))
         except OSError as exc:
             _remove(bundle, ignore_errors=True)
@@ -216,32 +221,45 @@ def _stored_shard(cache: BuildCache, value: Any) -> dict[str, Any] | None:
     return {"vocabulary": value["vocabulary"], "words": value["words"], "files": files}
 
 
-def _place(cache: BuildCache, files: list[tuple[str, str]], target: Path) -> bool:
+def _place(cache: BuildCache, files: list[tuple[str, str]], target: Path, prefix: str,
+           present: Mapping[str, str]) -> bool:
+    """Place a kept shard's files; on a missing blob, take back what was placed and say False."""
+    placed: list[Path] = []
     for relative, sha in files:
         path = target / relative
+        if clear_for(path, prefix + relative, sha, present):
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         if not cache.place_blob(sha, path):
+            for done in placed:
+                done.unlink(missing_ok=True)
             return False
+        placed.append(path)
     return True
 
 
-def _move_and_keep(cache: BuildCache, out: Path, target: Path) -> list[tuple[str, str]]:
-    """Move a fresh bundle to its place in the site; keep each of its files as a blob."""
-    if target.exists():
-        _remove(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.rename(out, target)  # same file system: instant and atomic
-    except OSError:
-        shutil.copytree(out, target, copy_function=shutil.copyfile)
+def _move_and_keep(cache: BuildCache, out: Path, target: Path, prefix: str,
+                   present: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Move a fresh bundle's files to their place in the site, one by one (the primary bundle's
+    folder also holds the other shards); keep each as a blob."""
     files = []
-    for path in sorted(target.rglob("*")):
-        if path.is_file():
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            record = cache.keep_file(path, sha)
-            if record is not None:
-                cache.record_blob(sha, record)
-            files.append((path.relative_to(target).as_posix(), sha))
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(out).as_posix()
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        files.append((relative, sha))
+        dest = target / relative
+        if clear_for(dest, prefix + relative, sha, present):
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, dest)
+        except OSError:
+            shutil.copyfile(path, dest)
+        record = cache.keep_file(dest, sha)
+        if record is not None:
+            cache.record_blob(sha, record)
     return files
 
 

@@ -203,15 +203,27 @@ def empty_trash(trash: Path) -> None:
                          stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def swap_in(staging: Path, dest: Path, trash: Path | None = None) -> None:
-    """Make staging the destination. The old tree ends at staging's name and is removed last."""
+def swap_in(staging: Path, dest: Path, trash: Path | None = None, keep_old: Path | None = None) -> bool:
+    """Make staging the destination. The old tree ends at staging's name and is removed last, or
+    moved to `keep_old` (the cache's spare tree); True when it was kept there."""
     staging.chmod(0o755)  # mkdtemp makes it 0700; a served site must be readable
     if not dest.exists():
         os.rename(staging, dest)
-        return
+        return False
     if _exchange(staging, dest):
-        remove_later(staging, trash)   # now the old site; a kill here leaves it to clean_leftovers
-        return
+        # Now the old site; a kill here leaves it to clean_leftovers (or to the next spare check).
+        if keep_old is not None and staging != keep_old:
+            try:
+                keep_old.parent.mkdir(parents=True, exist_ok=True)
+                if keep_old.exists():
+                    remove_later(keep_old, trash)
+                os.rename(staging, keep_old)
+            except OSError:
+                remove_later(staging, trash)
+                return False
+        elif keep_old is None:
+            remove_later(staging, trash)
+        return keep_old is not None
     old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
     os.rmdir(old)
     os.rename(dest, old)
@@ -221,6 +233,7 @@ def swap_in(staging: Path, dest: Path, trash: Path | None = None) -> None:
         os.rename(old, dest)   # put the previous site back before reporting
         raise
     shutil.rmtree(old, ignore_errors=True)
+    return False
 
 
 def discard(staging: Path) -> None:

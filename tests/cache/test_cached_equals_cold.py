@@ -31,15 +31,21 @@ def make_site(root: Path) -> SiteKit:
 
 
 def cached_equals_cold(tmp_path: Path, change: Callable[[SiteKit], None], *, search: bool = True,
-                       before: datetime = NOW, after: datetime = NOW) -> tuple[dict[str, bytes], dict[str, bytes], object]:
+                       before: datetime = NOW, after: datetime = NOW, spare: bool = True) -> tuple[dict[str, bytes], dict[str, bytes], object]:
     kit = make_site(tmp_path / "site")
     out, cache, cold = tmp_path / "out", tmp_path / "cache", tmp_path / "cold"
     first = build(kit.root, out, before, cache_dir=cache, search=search)
     assert first.ok, first.problems
+    # A change of another product first, so that the last build stages in the site before last (the
+    # spare tree, publish/spare.py) and must bring every file of it up to date.
+    kit.sign("kpt-3-2024", 2, when=datetime(2024, 2, 1, 11, 20, tzinfo=WIB))
+    second = build(kit.root, out, before, cache_dir=cache, search=search)
+    assert second.ok and not second.reused_spare, second.problems
     old = tree_bytes(out)
     change(kit)
     cached = build(kit.root, out, after, cache_dir=cache, search=search)
     assert cached.ok, cached.problems
+    assert cached.reused_spare or not spare
     fresh = build(kit.root, cold, after, search=search)
     assert fresh.ok, fresh.problems
     new = tree_bytes(out)
@@ -185,4 +191,23 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
                     with blob.open("r+b") as handle:   # in place: the output files that share it change too
                         handle.truncate(max(0, blob.stat().st_size - 1))
         edit(kit.root / "pyproject.toml", 'judul_situs = "JDIH Uji"', 'judul_situs = "JDIH Uji Rusak"')
-    cached_equals_cold(tmp_path, change)
+    cached_equals_cold(tmp_path, change, spare=False)   # a damaged cache may lose the spare tree too
+
+
+def test_a_spare_tree_edited_since_is_not_reused(tmp_path: Path) -> None:
+    """The site before last is reused only exactly as recorded: an edit in it (the hard links share
+    the output's files) makes the next build start from an empty folder, and still equal a cold one."""
+    kit = make_site(tmp_path / "site")
+    out, cache, cold = tmp_path / "out", tmp_path / "cache", tmp_path / "cold"
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    kit.sign("kpt-3-2024", 2, when=datetime(2024, 2, 1, 11, 20, tzinfo=WIB))
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    spare = next((cache / "spare").iterdir())
+    page = spare / "produk" / "kpt-2-2024" / "index.html"
+    page.unlink()
+    page.write_bytes(b"<p>not the approved page</p>")
+    kit.sign("kpt-1-2024", 2, when=datetime(2024, 2, 1, 11, 25, tzinfo=WIB))
+    report = build(kit.root, out, NOW, cache_dir=cache)
+    assert report.ok and not report.reused_spare
+    assert build(kit.root, cold, NOW).ok
+    assert tree_bytes(out) == tree_bytes(cold)
