@@ -31,7 +31,8 @@ from jdih_build.publish.assemble import (
     sweep,
     write_and_keep,
 )
-from jdih_build.publish.catalogue import Catalogue, Entry, build_catalogue, contradictions
+from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
+from jdih_build.publish.feed_reuse import FeedReuse
 from jdih_build.publish.fingerprint import Fingerprints, site_fingerprint
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
@@ -272,7 +273,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         infos, read_copies = pdf_infos(files, staging, read_pdf_files, cache, present)
         started = report.lap("pdf", started)
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
-                                    cache=cache.table("abstracts"))
+                                    cache=cache.files("abstracts"))
         report.catalogue = catalogue
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:
@@ -298,18 +299,14 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         report.pages = len(jobs)
         written = list(pages)
         extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
-        fragments = cache.table("feeds")
+        reuse = FeedReuse(cache, lambda name, entry: key_of("feed", name, prints.site_key, prints.entry(entry)))
 
-        def fragment(name: str, entry: Entry, make: Callable[[Entry], str]) -> str:
-            key = key_of("feed", name, prints.site_key, prints.entry(entry))
-            text = fragments.get(key)
-            if not isinstance(text, str):
-                text = make(entry)
-                fragments.put(key, text)
-            return text
+        def make_tail() -> list[Output]:
+            tail = tail_outputs(site, catalogue, extra, source_date_epoch, reuse.fragment)
+            reuse.remember({o.path: o.data for o in tail if o.data is not None})
+            return tail
 
-        written += cached_outputs(cache, "tail", tail_key, staging,
-                                  lambda: tail_outputs(site, catalogue, extra, source_date_epoch, fragment), present)
+        written += cached_outputs(cache, "tail", tail_key, staging, make_tail, present)
         copied = {path for path, _ in read_copies}
         attached, records = write_and_keep(staging, [o for o in files if o.path not in copied], cache, present)
         for sha, record in records:

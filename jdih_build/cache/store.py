@@ -87,6 +87,47 @@ class Table:
         self.dirty.add(bucket_of(key))
 
 
+class FileStore:
+    """Values kept one file each (`<cache>/<name>/ab/<key>`), read only when needed: for values that
+    are large and mostly not needed again (an abstract's HTML). Files not used by a build are removed
+    when it commits."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.changed = False
+
+    def path(self, key: str) -> Path | None:
+        return None if self.folder is None else self.folder / key[:2] / key
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+
+    def write(self, key: str, data: bytes) -> None:
+        path = self.path(key)
+        self.used.add(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, data)
+        self.changed = True
+
+    def read(self, key: str) -> bytes | None:
+        path = self.path(key)
+        try:
+            return path.read_bytes() if path is not None else None
+        except OSError:
+            return None
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for bucket in self.folder.iterdir():
+            for item in bucket.iterdir() if bucket.is_dir() else ():
+                if item.name not in self.used:
+                    item.unlink(missing_ok=True)
+
+
 class BuildCache:
     """A cache folder held for one build; `BuildCache(None)` is the empty cache that stores nothing."""
 
@@ -94,6 +135,7 @@ class BuildCache:
         self.folder = folder
         self.salt = salt
         self._tables: dict[str, Table] = {}
+        self._stores: dict[str, FileStore] = {}
         self._lock_fd: int | None = None
 
     @property
@@ -134,6 +176,11 @@ class BuildCache:
             os.close(fd)
 
     # -- tables ----------------------------------------------------------------------------------
+    def files(self, name: str) -> FileStore:
+        if name not in self._stores:
+            self._stores[name] = FileStore(None if self.folder is None else self.folder / name)
+        return self._stores[name]
+
     def table(self, name: str) -> Table:
         if name not in self._tables:
             self._tables[name] = Table(self._read_table(name))
@@ -226,8 +273,10 @@ class BuildCache:
         `blobs_kept` (the contents of the site just built)."""
         if self.folder is None:
             return
-        if not any(table.changed for table in self._tables.values()):
+        if not any(table.changed for table in self._tables.values()) and not any(s.changed for s in self._stores.values()):
             return   # nothing new: what the previous build kept is what this one used
+        for store in self._stores.values():
+            store.prune()
         blobs = self.table("blobs")
         known = dict(blobs._entries)
         blobs.used = {sha: known[sha] for sha in blobs_kept if sha in known}

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
@@ -64,3 +66,47 @@ def parse_abstract(source: str) -> Abstract:
     parts = {name: to_safe_html("\n".join(lines)) for name, lines in sections.items()}
     text = " ".join(plain(parts[name]) for name in ("intro", "abstrak", "catatan") if parts[name])
     return Abstract(parts["intro"], parts["abstrak"], parts["catatan"], text)
+
+
+class StoredAbstract:
+    """An abstract converted by an earlier build, read from the cache only when a page or feed that
+    shows it is made; converted again should its file be missing or damaged."""
+
+    def __init__(self, read: Callable[[], bytes | None], source: str) -> None:
+        self._read, self._source = read, source
+        self._value: Abstract | None = None
+
+    def _load(self) -> Abstract:
+        if self._value is None:
+            self._value = decode_abstract(self._read()) or parse_abstract(self._source)
+        return self._value
+
+    intro_html = property(lambda self: self._load().intro_html)
+    abstrak_html = property(lambda self: self._load().abstrak_html)
+    catatan_html = property(lambda self: self._load().catatan_html)
+    plain_text = property(lambda self: self._load().plain_text)
+    empty = property(lambda self: self._load().empty)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (Abstract, StoredAbstract)) and self._load() == (
+            other._load() if isinstance(other, StoredAbstract) else other)
+
+    __hash__ = None   # type: ignore[assignment]
+
+
+AnyAbstract = Abstract | StoredAbstract
+
+
+def encode_abstract(abstract: Abstract) -> bytes:
+    return json.dumps([abstract.intro_html, abstract.abstrak_html, abstract.catatan_html, abstract.plain_text],
+                      ensure_ascii=False).encode("utf-8")
+
+
+def decode_abstract(data: bytes | None) -> Abstract | None:
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if isinstance(value, list) and len(value) == 4 and all(isinstance(part, str) for part in value):
+        return Abstract(*value)
+    return None

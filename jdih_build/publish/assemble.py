@@ -19,7 +19,7 @@ from typing import Any
 from jdih_build.cache.store import BuildCache
 from jdih_build.parallel import fork_map
 from jdih_build.publish.render import Output, PageJob, Renderer, render_job
-from jdih_build.publish.writer import copy_verified, safe_relative
+from jdih_build.publish.writer import check_relative, copy_verified
 
 SiteFile = tuple[str, str]          # (path inside the site, sha256 of its bytes)
 BlobRecord = tuple[str, list[int]]  # (sha256, the blob's record), handed back from a worker
@@ -56,7 +56,7 @@ def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache,
     files: list[SiteFile] = []
     records: list[BlobRecord] = []
     for output in outputs:
-        relative = safe_relative(output.path).as_posix()
+        relative = check_relative(output.path)
         target = staging / relative
         if output.source is not None:
             if clear_for(target, relative, output.sha256, present):
@@ -106,7 +106,7 @@ def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_m
     the folders already (make_folders)."""
     placed: list[Path] = []
     for relative, sha in files:
-        target = staging / safe_relative(relative).as_posix()
+        target = staging / check_relative(relative)
         if clear_for(target, relative, sha, present):
             continue
         if not folders_made:
@@ -120,24 +120,19 @@ def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_m
 
 
 def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder the paths lie in, up to (not including) the root."""
     folders: set[str] = set()
-    for path in paths:
-        folder = os.path.dirname(path)
+    for folder in {path.rpartition("/")[0] for path in paths}:
         while folder and folder not in folders:
             folders.add(folder)
-            folder = os.path.dirname(folder)
+            folder = folder.rpartition("/")[0]
     return folders
 
 
 def make_folders(staging: Path, paths: Iterable[str], present: Mapping[str, str] = NOTHING) -> None:
     """Create every folder the files need, each once, parents first (not those the spare tree has)."""
     existing = folders_of(present)
-    folders: set[str] = set()
-    for path in paths:
-        folder = os.path.dirname(safe_relative(path).as_posix())
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = os.path.dirname(folder)
+    folders = folders_of(check_relative(path) for path in paths)
     base = os.fspath(staging)
     for folder in sorted(folders - existing):   # a parent sorts before its children
         with contextlib.suppress(FileExistsError):
@@ -209,23 +204,17 @@ def manifest_key(files: Iterable[SiteFile]) -> str:
 def folder_state(out: Path, files: Iterable[SiteFile]) -> str | None:
     """A fingerprint of the files in `out` and of the folders holding them (size, time, inode): any
     file edited, added or removed changes it. None when a file is missing."""
-    base = os.fspath(out)
+    base = os.fspath(out) + "/"
     paths = sorted({relative for relative, _ in files})
-    folders: set[str] = {""}
-    for path in paths:
-        folder = os.path.dirname(path)
-        while folder and folder not in folders:   # every folder up to the root: an entry added anywhere shows
-            folders.add(folder)
-            folder = os.path.dirname(folder)
-    stats: list[tuple[object, ...]] = []
-    lstat, join = os.lstat, os.path.join
+    digest = hashlib.sha256()
+    lstat = os.lstat
     try:
         for relative in paths:
-            st = lstat(join(base, relative))
-            stats.append((relative, st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode))
-        for relative in sorted(folders):
-            st = lstat(join(base, relative))
-            stats.append((relative + "/", st.st_mtime_ns, st.st_ino))
+            st = lstat(base + relative)
+            digest.update(f"{relative}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_mode}\n".encode())
+        for relative in sorted(folders_of(paths)) + [""]:
+            st = lstat(base + relative)
+            digest.update(f"{relative}/\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
     except OSError:
         return None
-    return hashlib.sha256(repr(stats).encode()).hexdigest()
+    return digest.hexdigest()

@@ -4,16 +4,17 @@ nothing downstream can leak them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from jdih_build.cache.store import Table, key_of
+from jdih_build.cache.store import FileStore
 from jdih_build.gate.rules import GateResult, Verdict
 from jdih_build.model import RELATION_INVERSE, Attachment, Product
 from jdih_build.parallel import fork_map
-from jdih_build.publish.abstract import Abstract, parse_abstract
+from jdih_build.publish.abstract import Abstract, AnyAbstract, StoredAbstract, encode_abstract, parse_abstract
 from jdih_build.publish.formatting import slugify
 from jdih_build.publish.pdf_info import PdfInfo
 
@@ -43,7 +44,7 @@ class RelationLink:
 class Entry:
     product: Product
     verdict: Verdict
-    abstract: Abstract
+    abstract: AnyAbstract
     relations: tuple[RelationLink, ...]
     files: tuple[FileEntry, ...]
     last_updated: datetime    # the last required sign-off: when the product became publishable
@@ -126,29 +127,34 @@ def relation_links(product: Product, published: dict[str, Product],
 DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def abstracts_of(texts: list[str], workers: int, cache: Table) -> list[Abstract]:
-    """The abstracts converted from Markdown (the costly part) over `workers` processes; those whose
-    Markdown an earlier build converted come from the cache."""
-    keys = [key_of("abstract", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()) for text in texts]
-    found: list[Abstract | None] = [decode_abstract(cache.get(key)) for key in keys]
+def abstracts_of(texts: list[str], workers: int, store: FileStore) -> list[AnyAbstract]:
+    """The abstracts converted from Markdown (the costly part) over `workers` processes, each kept in
+    the cache's file store; those an earlier build converted are read from it only when shown."""
+    keys = [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for text in texts]
+    found: list[AnyAbstract | None] = []
+    for key, text in zip(keys, texts, strict=True):
+        path = store.path(key)
+        store.use(key)
+        found.append(StoredAbstract(functools.partial(store.read, key), text) if path is not None and path.is_file() else None)
     todo = [index for index, abstract in enumerate(found) if abstract is None]
-    for index, abstract in zip(todo, fork_map(parse_abstract, [texts[i] for i in todo], workers), strict=True):
+
+    def convert(index: int) -> Abstract:
+        abstract = parse_abstract(texts[index])
+        store.write(keys[index], encode_abstract(abstract))   # in the worker: the files are shared
+        return abstract
+
+    for index, abstract in zip(todo, fork_map(convert, todo, workers), strict=True):
         found[index] = abstract
-        cache.put(keys[index], [abstract.intro_html, abstract.abstrak_html, abstract.catatan_html, abstract.plain_text])
+    if todo:
+        store.changed = True
     return [a for a in found if a is not None]
 
 
-def decode_abstract(value: object) -> Abstract | None:
-    if isinstance(value, list) and len(value) == 4 and all(isinstance(part, str) for part in value):
-        return Abstract(*value)
-    return None
-
-
 def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], drafts: bool = False,
-                    workers: int = 1, cache: Table | None = None) -> Catalogue:
+                    workers: int = 1, cache: FileStore | None = None) -> Catalogue:
     """The published products; with `drafts` (local preview only) the withheld ones too, marked."""
     verdicts = [v for v in gate.verdicts if v.published or drafts]
-    abstracts = abstracts_of([v.product.abstrak for v in verdicts], workers, cache if cache is not None else Table({}))
+    abstracts = abstracts_of([v.product.abstrak for v in verdicts], workers, cache if cache is not None else FileStore(None))
     published = {v.product.id: v.product for v in verdicts}
     inverse = inverse_index(published)
     entries = []

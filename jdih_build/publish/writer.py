@@ -51,10 +51,16 @@ def check_destination(dest: Path, site_root: Path) -> None:
 
 
 def safe_relative(path: str) -> PurePosixPath:
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    """`path` as a path inside the output folder; OutputError for anything that could leave it."""
+    return PurePosixPath(check_relative(path))
+
+
+def check_relative(path: str) -> str:
+    """`path` if it lies inside the output folder (checked as a string: it runs for 20,000 files)."""
+    if not path or path.startswith("/") or "\\" in path or "\x00" in path \
+            or any(part in ("", ".", "..") for part in path.split("/")):
         raise OutputError(f"refusing to write outside the output folder: {path}")
-    return pure
+    return path
 
 
 def copy_verified(source: Path, target: Path, expected: str | None) -> None:

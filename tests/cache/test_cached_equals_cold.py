@@ -171,13 +171,17 @@ def test_a_new_product_and_a_removed_one(tmp_path: Path) -> None:
     assert "produk/kpt-4-2024/index.html" in new and "produk/kpt-2-2024/index.html" not in new
 
 
-@pytest.mark.parametrize("damage", ["tables", "values", "blobs"])
+@pytest.mark.parametrize("damage", ["tables", "values", "blobs", "abstracts"])
 def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
     """Garbage in the tables, values of the wrong shape under the right version, or blobs truncated
     or edited in place: the build equals a cold one."""
     def change(kit: SiteKit) -> None:
         cache = tmp_path / "cache"
-        if damage == "values":
+        if damage == "abstracts":
+            for stored in (cache / "abstracts").rglob("*"):
+                if stored.is_file():
+                    stored.write_text('["<script>x</script>"' if stored.name < "8" else "[1, 2, 3, 4]")
+        elif damage == "values":
             for table in (cache / "tables").glob("*/*.json"):
                 data = json.loads(table.read_text())
                 data["entries"] = {key: [["x"], 7] if i % 2 else {"x": None} for i, key in enumerate(data["entries"])}
