@@ -58,5 +58,6 @@ def take_spare(cache: BuildCache, out: Path) -> tuple[Path, dict[str, str]] | No
         forget_tree(cache, path)
         remove_later(path, cache.trash)
         return None
-    forget_tree(cache, path)    # it is about to change: a build killed meanwhile leaves no valid record
+    # The record stays: once the build changes the tree, its state no longer matches it, so a build
+    # killed meanwhile (or one that fails) leaves a spare that the next build will not reuse.
     return path, dict(record["files"])

@@ -215,3 +215,14 @@ def test_a_spare_tree_edited_since_is_not_reused(tmp_path: Path) -> None:
     assert report.ok and not report.reused_spare
     assert build(kit.root, cold, NOW).ok
     assert tree_bytes(out) == tree_bytes(cold)
+
+
+def test_the_spare_tree_outlives_a_build_with_nothing_to_do(tmp_path: Path) -> None:
+    kit = make_site(tmp_path / "site")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    kit.sign("kpt-3-2024", 2, when=datetime(2024, 2, 1, 11, 20, tzinfo=WIB))
+    assert build(kit.root, out, NOW, cache_dir=cache).ok          # the site before it becomes the spare
+    assert build(kit.root, out, NOW, cache_dir=cache).unchanged
+    kit.sign("kpt-1-2024", 2, when=datetime(2024, 2, 1, 11, 25, tzinfo=WIB))
+    assert build(kit.root, out, NOW, cache_dir=cache).reused_spare
