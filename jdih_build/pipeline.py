@@ -217,7 +217,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
                 if not report.problems and report.manifest is not None and not report.unchanged:
                     record_tree(cache, out, report.manifest)
             finally:
-                if staging.exists() and not (kept and spare is not None):
+                if staging.exists() and not (spare is not None and (kept or report.unchanged)):
                     if spare is not None:
                         remove_later(staging, cache.trash)   # a spare half brought up to date
                     else:
