@@ -14,7 +14,7 @@ help:
 	@echo "make fuzz    the long property-based fuzzing profile (10,000 random sites and mutations)"
 	@echo "make audit   pip-audit of the installed dependencies (needs an advisory service)"
 	@echo "make serve   live preview on http://127.0.0.1:8000/"
-	@echo "make clean   remove output/, caches and the virtual environment"
+	@echo "make clean   remove output/, the build cache, caches and the virtual environment"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,5 +57,5 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS)
 
 clean:
-	rm -rf output .output.* laporan $(VENV) node_modules .pytest_cache tests/artifacts bench-data
+	rm -rf output .output.* .jdih-cache laporan $(VENV) node_modules .pytest_cache tests/artifacts bench-data
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
