@@ -6,6 +6,8 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -150,7 +152,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
-    with BuildCache.opened(cache_dir) as cache:
+    with BuildCache.opened(cache_dir) as cache, _long_lived_objects_frozen():
         report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
                         default_workers() if workers is None else workers, search_shard_size, cache)
         if cache_dir is not None and not cache.enabled:
@@ -161,6 +163,17 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             cache.commit({sha for _, sha in report.manifest})
             report.lap("cache", started)
     return report
+
+
+@contextlib.contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """The loaded site and the catalogue live for the whole build: frozen out of the garbage
+    collector's reach (gc.freeze) once made, so that its full collections do not walk millions of
+    objects again and again (measured: that made a cold build of 100,000 products superlinear)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
@@ -179,6 +192,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     report = BuildReport(out=out)
     started = time.perf_counter()
     site, problems = load_site(root, base_url, workers, cache)
+    gc.freeze()
     started = report.lap("load", started)
     if site is None:
         report.problems = problems.sorted()
@@ -275,6 +289,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.files("abstracts"))
         report.catalogue = catalogue
+        gc.freeze()
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:
             for file in entry.files:
