@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 import re
 import stat
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jdih_build.cache.store import Table, key_of
+from jdih_build.load.attachments import resolve_attachments, unsafe_name
 from jdih_build.load.codec import decode_product, encode_product
 from jdih_build.load.fields import Fields
 from jdih_build.load.filetypes import (
-    allowed_list,
-    is_allowed_attachment,
-    is_safe_component,
     safe_name,
 )
 from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.safe_read import (
     MAX_MARKDOWN_BYTES,
     InputFileError,
-    hash_regular,
     read_regular,
 )
 from jdih_build.load.strict_yaml import CONTROL_CHARACTERS, YamlError, YMap, parse
@@ -33,7 +28,6 @@ from jdih_build.model import (
     RELATION_KINDS,
     STATUS_VALUES,
     TIPE_DOKUMEN,
-    Attachment,
     Product,
     Relation,
     SiteConfig,
@@ -108,16 +102,6 @@ def find_product_files(content_dir: Path, problems: Problems) -> list[Path]:
     return found
 
 
-def unsafe_name(name: str) -> str | None:
-    """Why a file name of a product or attachment is refused, or None. Names are keys of sign-offs and
-    parts of public URLs: held to letters, digits, '.', '_' and '-', they need no escaping anywhere."""
-    if any("\udc80" <= ch <= "\udcff" for ch in name):
-        return "is not valid UTF-8"
-    if not is_safe_component(name):
-        return "may use only letters, digits, '.', '_' and '-' (no spaces), and start with a letter or digit"
-    return None
-
-
 def nesting_depth(markdown_text: str) -> int:
     """How deep lists and block quotes nest, from indentation and '>' markers (a cheap upper bound)."""
     deepest = 0
@@ -127,45 +111,6 @@ def nesting_depth(markdown_text: str) -> int:
         quotes = len(stripped) - len(stripped.lstrip("> "))
         deepest = max(deepest, indent // 2 + stripped[:quotes].count(">"))
     return deepest
-
-
-def _attachment(md: Path, entry: str, content_dir: Path) -> tuple[Attachment | None, str | None]:
-    """Resolve one `berkas` entry; (attachment, None) or (None, reason)."""
-    if "\\" in entry or "\x00" in entry or entry.startswith("/") or re.match(r"^[A-Za-z]:", entry):
-        return None, f"attachment path '{entry}' must be relative, with '/' separators"
-    name = posixpath.normpath(entry)
-    if name.endswith(".md"):
-        return None, f"attachment '{entry}' is a .md file, which is itself a product"
-    for part in name.split("/"):
-        if part != ".." and (reason := unsafe_name(part)) is not None:
-            return None, f"attachment name '{entry}' {reason}; rename the file, e.g. to {safe_name(part)}"
-    if not is_allowed_attachment(name):
-        return None, (f"attachment '{entry}' is not a document type a JDIH publishes (allowed: {allowed_list()}); "
-                      "web pages, scripts, SVG and XML would run on the public site: attach the document as PDF")
-    target = Path(os.path.normpath(md.parent / name))
-    if not target.is_relative_to(content_dir):
-        return None, f"attachment '{entry}' lies outside content/"
-    # lstat every component below content/: a link anywhere on the way is refused.
-    probe = content_dir
-    for part in target.relative_to(content_dir).parts:
-        probe = probe / part
-        try:
-            mode = probe.lstat().st_mode
-        except FileNotFoundError:
-            return None, f"attachment '{entry}' does not exist"
-        except OSError as exc:
-            return None, f"attachment '{entry}' cannot be read: {exc.strerror}"
-        if stat.S_ISLNK(mode):
-            return None, f"attachment '{entry}' goes through a symbolic link ({probe.name})"
-    if not stat.S_ISREG(mode):
-        return None, f"attachment '{entry}' is not a regular file"
-    try:
-        size, digest = hash_regular(target)   # no link, no FIFO: checked on the very fd that is read
-    except InputFileError as exc:
-        return None, f"attachment '{entry}': {exc.message}"
-    except OSError as exc:
-        return None, f"attachment '{entry}' cannot be read: {exc.strerror}"
-    return Attachment(name=name, path=target, size=size, sha256=digest), None
 
 
 def parse_key(sha256: str, name: str, config: SiteConfig) -> str:
@@ -203,30 +148,11 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
     if "abstrak" not in fields:   # from the cache, which keeps only where the abstract starts
         fields["abstrak"] = raw.decode("utf-8").removeprefix("\ufeff")[at:].strip("\n")
     entries, line = fields.pop("berkas_entries"), fields.pop("berkas_line")
-    berkas = _attachments(md, content_dir, entries, line, problems)
+    berkas = resolve_attachments(md, content_dir, entries, line, problems)
     if len(problems) > before:
         return None
     return Product(source=md, source_name=md.name, source_sha256=digest,
                    berkas=tuple(berkas), **fields)
-
-
-def _attachments(md: Path, content_dir: Path, entries: list[str], line: int, problems: Problems) -> list[Attachment]:
-    berkas: list[Attachment] = []
-    for entry in entries:
-        attachment, reason = _attachment(md, entry, content_dir)
-        if attachment is None:
-            problems.add(md, line, reason or "bad attachment",
-                         "fix the path (relative to this file, inside content/) or remove the entry")
-        else:
-            berkas.append(attachment)
-    counts = Counter(a.output_name for a in berkas)
-    for name, count in counts.items():
-        if count > 1:
-            problems.add(md, line, f"two attachments are both named '{name}'",
-                         "rename one: a product's files are published side by side under produk/<id>/")
-    if max(Counter(a.name for a in berkas).values(), default=0) > 1:
-        problems.add(md, line, "the same attachment is listed twice", "list each file once")
-    return berkas
 
 
 def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict[str, Any] | None:

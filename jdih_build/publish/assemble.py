@@ -95,10 +95,6 @@ def stored_files(value: Any) -> list[SiteFile] | None:
     return files
 
 
-def all_stored(cache: BuildCache, files: list[SiteFile] | None) -> bool:
-    return files is not None and all(cache.has_blob(sha) for _, sha in files)
-
-
 def place_all(cache: BuildCache, files: list[SiteFile], staging: Path, folders_made: bool = False,
               present: Mapping[str, str] = NOTHING) -> bool:
     """Place every file of a cached entry; on any failure, remove those placed (the caller renders

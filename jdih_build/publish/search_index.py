@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jdih_build.cache.store import BuildCache, key_of
-from jdih_build.publish.assemble import NOTHING, clear_for
+from jdih_build.publish.assemble import NOTHING, clear_for, place_all
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
 from jdih_build.publish.search_mirror import BUNDLE_DIR, SearchRecord, mirror_site, page_path
 
@@ -182,7 +182,8 @@ def build_search_index(
                 target = bundle / name if name and number else bundle
                 entry = stored[number]
                 prefix = f"{BUNDLE_DIR}/{name + '/' if number else ''}"
-                if entry is not None and _place(cache, entry["files"], target, prefix, present):
+                if entry is not None and place_all(cache, [(prefix + path, sha) for path, sha in entry["files"]],
+                                                   site_dir, present=present):
                     table.get(keys[number] or "")
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in entry["files"]]
                 else:
@@ -219,23 +220,6 @@ def _stored_shard(cache: BuildCache, value: Any) -> dict[str, Any] | None:
     if len(files) != len(value["files"]) or not all(cache.has_blob(sha) for _, sha in files):
         return None
     return {"vocabulary": value["vocabulary"], "words": value["words"], "files": files}
-
-
-def _place(cache: BuildCache, files: list[tuple[str, str]], target: Path, prefix: str,
-           present: Mapping[str, str]) -> bool:
-    """Place a kept shard's files; on a missing blob, take back what was placed and say False."""
-    placed: list[Path] = []
-    for relative, sha in files:
-        path = target / relative
-        if clear_for(path, prefix + relative, sha, present):
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not cache.place_blob(sha, path):
-            for done in placed:
-                done.unlink(missing_ok=True)
-            return False
-        placed.append(path)
-    return True
 
 
 def _move_and_keep(cache: BuildCache, out: Path, target: Path, prefix: str,
