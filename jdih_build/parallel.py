@@ -50,6 +50,38 @@ def _child(conn: Any, fn: Callable[[Any], Any], items: Sequence[Any], start: int
     conn.close()
 
 
+def _collect(process: Any, conn: Any) -> tuple[str, Any]:
+    """What a child sent back: ("ok", its results) or ("error", the exception to raise)."""
+    try:
+        status, value = pickle.loads(conn.recv_bytes())
+    except EOFError:
+        status, value = "error", WorkerError(f"a worker process died (exit code {process.exitcode})")
+    conn.close()
+    process.join()
+    return status, value
+
+
+def in_background(fn: Callable[[], R], enabled: bool = True) -> Callable[[], R]:
+    """Start `fn()` in a forked child now and go on; the function returned waits for its result (or
+    raises what it raised). Where fork is not possible or not `enabled`, `fn` runs when that function
+    is called, in this process: the result is the same either way."""
+    if not enabled or not can_fork():
+        return fn
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(child_end, lambda _: fn(), [None], 0, 1))
+    process.start()
+    child_end.close()
+
+    def result() -> R:
+        status, value = _collect(process, parent_end)
+        if status != "ok":
+            raise value
+        return value[0]
+
+    return result
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_ITEMS) -> list[R]:
     if workers <= 1 or len(items) < min_items or not can_fork():
         return [fn(item) for item in items]
@@ -66,12 +98,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int, min_items: 
     results: list[R] = []
     failure: BaseException | None = None
     for process, conn in children:
-        try:
-            status, value = pickle.loads(conn.recv_bytes())
-        except EOFError:
-            status, value = "error", WorkerError(f"a worker process died (exit code {process.exitcode})")
-        conn.close()
-        process.join()
+        status, value = _collect(process, conn)
         if status == "ok":
             results.extend(value)
         elif failure is None:

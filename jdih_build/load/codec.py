@@ -58,6 +58,13 @@ def decode_product(data: Any) -> dict[str, Any] | None:
 
 
 SIGNOFF_FIELDS = ("produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan")
+SignOffFields = tuple[str, int, str, str, str, datetime, tuple[tuple[str, str], ...], "str | None"]
+"""A sign-off's parsed fields in SIGNOFF_FIELDS order: what SignOff takes after its path and folder."""
+
+
+def signoff_fields(parsed: dict[str, Any]) -> SignOffFields:
+    return (parsed["produk"], parsed["langkah"], parsed["peran"], parsed["oleh"], parsed["keputusan"],
+            parsed["waktu"], parsed["berkas"], parsed["catatan"])
 
 
 def encode_signoff(fields: dict[str, Any]) -> list[Any]:
@@ -67,15 +74,14 @@ def encode_signoff(fields: dict[str, Any]) -> list[Any]:
             for name in SIGNOFF_FIELDS]
 
 
-def decode_signoff(data: Any) -> dict[str, Any] | None:
+def decode_signoff(data: Any) -> SignOffFields | None:
     try:
         if not isinstance(data, list) or len(data) != len(SIGNOFF_FIELDS):
             return None
-        fields = dict(zip(SIGNOFF_FIELDS, data, strict=True))
-        fields["waktu"] = datetime.fromisoformat(fields["waktu"])
-        fields["berkas"] = tuple((str(name), str(sha)) for name, sha in fields["berkas"])
-        if fields["waktu"].tzinfo is None:
+        produk, langkah, peran, oleh, keputusan, waktu, berkas, catatan = data
+        when = datetime.fromisoformat(waktu)
+        if when.tzinfo is None:
             return None
-        return fields
-    except (TypeError, ValueError, KeyError):
+        return produk, langkah, peran, oleh, keputusan, when, tuple((str(n), str(s)) for n, s in berkas), catatan
+    except (TypeError, ValueError):
         return None

@@ -295,16 +295,26 @@ def load_products(root: Path, config: SiteConfig, problems: Problems, workers: i
         fresh: dict[str, Any] = {}        # what was parsed anew goes back to this process's cache
         return read_product(md, content_dir, config, found, known, fresh), found.items, fresh
 
-    products = []
-    # Parse in worker processes; what the cache already parsed is read here (cheaper than sending back).
-    for product, found, fresh in fork_map(read_one, find_product_files(content_dir, problems), workers if not known else 1):
-        problems.items.extend(found)
+    products: list[Product] = []
+
+    def take(product: Product | None, fresh: dict[str, Any]) -> None:
         for key, value in fresh.items():
             cache.put(key, value)
         if product is not None:
             products.append(product)
             if not fresh:
                 cache.get(parse_key(product.source_sha256, product.source_name, config))   # keep the entry it came from
+
+    files = find_product_files(content_dir, problems)
+    # Parse in worker processes; what the cache already parsed is read here (cheaper than sending back).
+    if known or workers <= 1:
+        for md in files:
+            fresh: dict[str, Any] = {}
+            take(read_product(md, content_dir, config, problems, known, fresh), fresh)
+    else:
+        for product, found, fresh in fork_map(read_one, files, workers):
+            problems.items.extend(found)
+            take(product, fresh)
     check_cross_references(products, problems)
     return sorted(products, key=lambda p: p.id)
 

@@ -18,16 +18,16 @@ STEP_KEYS = ("no", "kegiatan", "pelaksana", "validasi", "mutu_baku", "kelengkapa
 PERSON_KEYS = ("nama", "nip", "jabatan", "peran", "kunci_publik", "aktif_sejak", "aktif_sampai")
 
 
-def read_input(path: Path, problems: Problems, what: str, cap: int) -> bytes | None:
+def read_input(path: Path | str, problems: Problems, what: str, cap: int) -> bytes | None:
     """The bytes of one input file (regular, no link, at most `cap`), or None with a problem recorded."""
     try:
         return read_regular(path, cap)
     except FileNotFoundError:
-        problems.add(path, None, f"{what} is missing", f"create {path.name} (see CONTRACT section 3 or the README)")
+        problems.add(Path(path), None, f"{what} is missing", f"create {Path(path).name} (see CONTRACT section 3 or the README)")
     except InputFileError as exc:
-        problems.add(path, None, f"{what}: {exc.message}", exc.fix)
+        problems.add(Path(path), None, f"{what}: {exc.message}", exc.fix)
     except OSError as exc:
-        problems.add(path, None, f"cannot read {what}: {exc.strerror or exc}", "check the file's permissions")
+        problems.add(Path(path), None, f"cannot read {what}: {exc.strerror or exc}", "check the file's permissions")
     return None
 
 

@@ -32,7 +32,7 @@ class InputFileError(Exception):
         self.fix = fix
 
 
-def open_regular(path: Path) -> int:
+def open_regular(path: Path | str) -> int:
     """An fd for reading `path`, which must be a regular file reached without a link at its end."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -49,7 +49,7 @@ def open_regular(path: Path) -> int:
     return fd   # O_NONBLOCK does nothing to a regular file's reads: no need to clear it
 
 
-def read_regular(path: Path, cap: int) -> bytes:
+def read_regular(path: Path | str, cap: int) -> bytes:
     """The bytes of the regular file `path`, at most `cap`; InputFileError when over the cap."""
     fd = open_regular(path)
     chunks = []

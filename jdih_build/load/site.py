@@ -11,7 +11,7 @@ from jdih_build.load.content import load_products
 from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
-from jdih_build.load.signoffs import load_signoffs
+from jdih_build.load.signoffs import start_loading_signoffs
 from jdih_build.load.trust import (
     ROOT_KEYS_ENV,
     RootKeyError,
@@ -61,9 +61,13 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     sop, roster = load_policy(root, policy, problems)   # parsed from the very bytes whose signature was checked
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
-    products = load_products(root, config or fallback, problems, workers, cache.table("products"))
-    check_templates(root / "templates", problems)
-    signoffs = load_signoffs(root, problems, workers, cache.table("signoffs"))
+    # The sign-offs are read in another process meanwhile (when there are two cores).
+    signoffs_read = start_loading_signoffs(root, problems, workers, cache.table("signoffs"))
+    try:
+        products = load_products(root, config or fallback, problems, workers, cache.table("products"))
+        check_templates(root / "templates", problems)
+    finally:
+        signoffs = signoffs_read()   # always waited for: no child is left behind
     if problems or config is None or sop is None or roster is None:
         return None, problems
     site = Site(root=root, config=config, products=tuple(products), sop=sop, roster=tuple(roster),

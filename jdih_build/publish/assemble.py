@@ -141,29 +141,33 @@ def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str
     Returns the files and how many jobs were rendered afresh."""
     table = cache.table("pages")
     known = table.entries_view()
-    make_folders(staging, (path for key in keys for path, _ in stored_files(known.get(key)) or []), present)
+    stored_of = [stored_files(known.get(key)) for key in keys]
+    make_folders(staging, (path for stored in stored_of for path, _ in stored or []), present)
 
-    def one(item: tuple[PageJob, str]) -> tuple[list[SiteFile], list[BlobRecord], bool]:
-        job, key = item
-        stored = stored_files(known.get(key))
+    # What the cache holds is placed here first: forking workers (and sending back the files of
+    # 13,000 pages) for the few pages one change re-renders costs more than rendering them.
+    placed: dict[int, list[SiteFile]] = {}
+    for number, stored in enumerate(stored_of):
         if stored is not None and place_all(cache, stored, staging, folders_made=True, present=present):
-            return stored, [], False
-        files, records = write_and_keep(staging, render_job(renderer, job), cache, present)
-        return files, records, True
+            placed[number] = stored
+    todo = [number for number in range(len(jobs)) if number not in placed]
 
-    results = fork_map(one, list(zip(jobs, keys, strict=True)), workers)
+    def one(number: int) -> tuple[list[SiteFile], list[BlobRecord]]:
+        return write_and_keep(staging, render_job(renderer, jobs[number]), cache, present)
+
+    fresh = dict(zip(todo, fork_map(one, todo, workers), strict=True))
     written: list[SiteFile] = []
-    rendered = 0
-    for key, (files, records, fresh) in zip(keys, results, strict=True):
-        if fresh:
-            table.put(key, [list(f) for f in files])
-            rendered += 1
-        else:
+    for number, key in enumerate(keys):
+        if number in placed:
             table.get(key)
+            written += placed[number]
+            continue
+        files, records = fresh[number]
+        table.put(key, [list(f) for f in files])
         for sha, record in records:
             cache.record_blob(sha, record)
         written += files
-    return written, rendered
+    return written, len(todo)
 
 
 def cached_outputs(cache: BuildCache, table: str, key: str, staging: Path,

@@ -107,3 +107,37 @@ def test_fork_map_stays_in_process_beside_other_threads() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+IN_BACKGROUND_CHECKS = """
+import os
+from jdih_build.parallel import WorkerError, in_background
+
+here = os.getpid()
+result = in_background(lambda: (os.getpid(), [b"x" * 1000] * 5000))   # more than a pipe holds
+pid, data = result()
+assert pid != here and len(data) == 5000, pid
+assert in_background(lambda: os.getpid(), enabled=False)() == here
+
+def boom():
+    raise ValueError("lima")
+
+try:
+    in_background(boom)()
+except ValueError as exc:
+    assert "lima" in str(exc)
+else:
+    raise AssertionError("no error")
+try:
+    in_background(lambda: os._exit(4))()
+except WorkerError as exc:
+    assert "died" in str(exc)
+else:
+    raise AssertionError("no error")
+print("ok")
+"""
+
+
+def test_in_background_runs_in_a_child_and_raises_what_it_raised() -> None:
+    done = subprocess.run([sys.executable, "-c", IN_BACKGROUND_CHECKS], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
