@@ -242,8 +242,8 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
                     old = recorded_tree(cache, out)
                     keep = spare_path(cache, out) if old and folder_state(out, old["files"]) == old["state"] else None
                     kept = swap_in(staging, out, cache.trash, keep)
-                    if kept and keep is not None and old is not None:
-                        record_tree(cache, keep, old["files"])
+                    if kept and keep is not None and old is not None:   # renamed: the state checked above holds
+                        record_tree(cache, keep, old["files"], old["state"], old["key"])
                     report.lap("swap", started)
                 if not report.problems and report.manifest is not None and not report.unchanged:
                     record_tree(cache, out, report.manifest)
@@ -334,9 +334,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         reuse = FeedReuse(cache, lambda name, entry: key_of("feed", name, prints.site_key, prints.entry(entry)))
 
         def make_tail() -> list[Output]:
-            tail = tail_outputs(site, catalogue, extra, source_date_epoch, reuse.fragment)
-            reuse.remember({o.path: o.data for o in tail if o.data is not None})
-            return tail
+            return reuse.remember(tail_outputs(site, catalogue, extra, source_date_epoch, reuse.fragment))
 
         written += cached_outputs(cache, "tail", tail_key, staging, make_tail, present)
         copied = {path for path, _ in read_copies}

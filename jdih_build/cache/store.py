@@ -281,17 +281,18 @@ class BuildCache:
         known = dict(blobs._entries)
         blobs.used = {sha: known[sha] for sha in blobs_kept if sha in known}
         for name, table in self._tables.items():
-            kept: dict[str, dict[str, Any]] = {b: {} for b in BUCKETS}
+            # A bucket is written again when an entry was put in it or one it holds was not used.
+            rewrite = table.dirty | {bucket_of(key) for key in table._entries.keys() - table.used.keys()}
+            if not rewrite:
+                continue
+            kept: dict[str, dict[str, Any]] = {b: {} for b in rewrite}
             for key, value in table.used.items():
-                kept[bucket_of(key)][key] = value
-            held: dict[str, int] = dict.fromkeys(BUCKETS, 0)
-            for key in table._entries:
-                held[bucket_of(key)] += 1
+                bucket = bucket_of(key)
+                if bucket in kept:
+                    kept[bucket][key] = value
             folder = self.folder / "tables" / name
             folder.mkdir(exist_ok=True)
-            for bucket in BUCKETS:
-                if bucket not in table.dirty and len(kept[bucket]) == held[bucket]:
-                    continue   # nothing put, nothing to drop: the file on disk is right
+            for bucket in sorted(rewrite):
                 payload = json.dumps({"format": FORMAT, "salt": self.salt, "entries": kept[bucket]},
                                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
                 _atomic_write(folder / f"{bucket}.json", payload.encode("utf-8"))

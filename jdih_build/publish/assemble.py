@@ -70,7 +70,7 @@ def write_and_keep(staging: Path, outputs: Iterable[Output], cache: BuildCache,
             sha = output.sha256 or file_sha256(target)
         else:
             data = output.data or b""
-            sha = hashlib.sha256(data).hexdigest()
+            sha = output.sha256 or hashlib.sha256(data).hexdigest()
             if clear_for(target, relative, sha, present):
                 files.append((relative, sha))
                 continue

@@ -6,14 +6,17 @@ entry's text lies in it; nothing else, so a rebuild reads one file per feed, not
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from jdih_build.cache.store import BuildCache
 from jdih_build.publish.catalogue import Entry
+from jdih_build.publish.render import Output
 
 FEED_PATHS = {"jdihn": "feed/document.json", "api": "api/produk.json"}
+FEED_NAMES = {path: name for name, path in FEED_PATHS.items()}
 
 
 class FeedReuse:
@@ -21,24 +24,24 @@ class FeedReuse:
         self.cache = cache
         self.entry_key = entry_key          # (feed name, entry) -> the key of its text
         self.table = cache.table("feed-index")
-        self._old: dict[str, tuple[str, dict[str, tuple[int, int]]]] = {}
-        self.made: dict[str, list[tuple[str, str]]] = {name: [] for name in FEED_PATHS}
+        self._old: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
+        self.made: dict[str, list[tuple[str, bytes]]] = {name: [] for name in FEED_PATHS}
 
-    def _previous(self, name: str) -> tuple[str, dict[str, tuple[int, int]]]:
+    def _previous(self, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
         if name not in self._old:
-            self._old[name] = ("", {})
+            self._old[name] = (b"", {})
             value: Any = self.table.get(name)
             if isinstance(value, dict) and isinstance(value.get("blob"), str) and isinstance(value.get("index"), list) \
                     and self.cache.has_blob(value["blob"]):
                 try:
-                    text = self.cache.blob_path(value["blob"]).read_bytes().decode("utf-8")
+                    text = self.cache.blob_path(value["blob"]).read_bytes()
                     index = {k: (int(a), int(b)) for k, a, b in value["index"]}
                 except (OSError, ValueError, TypeError):
-                    text, index = "", {}
+                    text, index = b"", {}
                 self._old[name] = (text, index)
         return self._old[name]
 
-    def fragment(self, name: str, entry: Entry, make: Callable[[Entry], str]) -> str:
+    def fragment(self, name: str, entry: Entry, make: Callable[[Entry], bytes]) -> bytes:
         key = self.entry_key(name, entry)
         text, index = self._previous(name)
         span = index.get(key)
@@ -46,18 +49,25 @@ class FeedReuse:
         self.made[name].append((key, part))
         return part
 
-    def remember(self, files: dict[str, bytes]) -> None:
-        """After the feeds were written: where each entry's text lies in them, for the next build."""
-        for name, path in FEED_PATHS.items():
-            data = files.get(path)
-            if data is None or not self.made[name]:
+    def remember(self, tail: list[Output]) -> list[Output]:
+        """After the feeds were made: where each entry's text lies in them, for the next build. The
+        outputs come back with their sha256 set, so that 70 MB of feeds are hashed once."""
+        done = []
+        for output in tail:
+            name = FEED_NAMES.get(output.path)
+            if name is None or output.data is None or not self.made[name]:
+                done.append(output)
                 continue
-            text = data.decode("utf-8")
+            data = output.data
+            sha = hashlib.sha256(data).hexdigest()
+            done.append(dataclasses.replace(output, sha256=sha))
             index, at = [], 0
             for key, part in self.made[name]:
-                found = text.find(part, at)
+                found = data.find(part, at)
                 if found < 0:
-                    return   # not the join this module expects: keep nothing rather than something wrong
+                    break   # not the join this module expects: keep nothing rather than something wrong
                 index.append([key, found, found + len(part)])
                 at = found + len(part)
-            self.table.put(name, {"blob": hashlib.sha256(data).hexdigest(), "index": index})
+            else:
+                self.table.put(name, {"blob": sha, "index": index})
+        return done

@@ -37,7 +37,8 @@ class Output:
     path: str                  # POSIX path inside output/
     data: bytes | None = None
     source: Path | None = None  # copy this file byte for byte instead
-    sha256: str | None = None   # with `source`: the digest the copied bytes must have (the approved one)
+    sha256: str | None = None   # with `source`: the digest the copied bytes must have (the approved one);
+    #                             with `data`: its digest, when the maker already took it (feed_reuse)
 
 
 class TemplateProblem(Exception):

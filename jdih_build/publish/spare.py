@@ -36,10 +36,13 @@ def recorded_tree(cache: BuildCache, path: Path) -> dict[str, Any] | None:
     return {"key": value["key"], "state": value["state"], "files": files}
 
 
-def record_tree(cache: BuildCache, path: Path, files: list[SiteFile]) -> None:
-    state = folder_state(path, files)
+def record_tree(cache: BuildCache, path: Path, files: list[SiteFile], state: str | None = None,
+                key: str | None = None) -> None:
+    """Record the tree at `path`; `state` and `key` when the caller already took them (a tree renamed
+    keeps the state folder_state gives: the inodes and times of what it holds do not change)."""
+    state = state or folder_state(path, files)
     if state is not None:
-        cache.table("trees").put(str(path.resolve()), {"key": manifest_key(files), "state": state,
+        cache.table("trees").put(str(path.resolve()), {"key": key or manifest_key(files), "state": state,
                                                        "files": [list(f) for f in files]})
 
 
