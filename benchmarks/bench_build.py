@@ -38,6 +38,9 @@ from jdih_build.pipeline import build
 report = build(Path(sys.argv[1]), Path(sys.argv[2]), datetime.now(timezone.utc), cache_dir=Path(sys.argv[3]))
 print(json.dumps({"ok": report.ok, "timings": report.timings, "rendered": report.rendered,
                   "unchanged": report.unchanged, "published": len(report.gate.published) if report.gate else 0}))
+sys.stdout.flush()
+import os
+os._exit(0)   # as the jdih command leaves (cli.main.run): no teardown of the model
 """
 
 

@@ -1,5 +1,3 @@
-import sys
+from jdih_build.cli.main import run
 
-from jdih_build.cli.main import main
-
-sys.exit(main())
+run()

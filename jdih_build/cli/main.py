@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from jdih_build import __version__
 from jdih_build.console.clock import EXIT_INVALID, EXIT_OK, EXIT_USAGE, now  # noqa: F401 - re-exported
@@ -119,5 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+def run() -> NoReturn:
+    """The `jdih` command: main(), then leave at once. The interpreter's own exit would free the whole
+    loaded model object by object (0.4 s after a build of 10,000 products, a tenth of a rebuild) for
+    nothing; every file the command writes is closed by then, and only the streams need flushing."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

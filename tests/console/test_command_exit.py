@@ -1,0 +1,27 @@
+"""The installed `jdih` command leaves with os._exit after a build (cli.main.run): its output must still
+reach a pipe whole, and its exit code must be main's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sitekit import REPO, SiteKit
+
+
+def jdih(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "jdih_build", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def test_output_reaches_a_pipe_and_the_exit_code_is_kept(kit: SiteKit, tmp_path: Path) -> None:
+    kit.add_product("kpt-1-2024")
+    kit.sign_all("kpt-1-2024")
+    done = jdih("build", "--site", str(kit.root), "--out", str(tmp_path / "public"), "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert "kpt-1-2024" in done.stdout + done.stderr and (tmp_path / "public" / "produk" / "kpt-1-2024").is_dir()
+
+    (kit.root / "approvals" / "sop.yaml").unlink()
+    failed = jdih("build", "--site", str(kit.root), "--out", str(tmp_path / "public"), "--no-cache")
+    assert failed.returncode == 1 and "sop.yaml" in failed.stdout + failed.stderr
