@@ -96,9 +96,24 @@ class FileStore:
         self.folder = folder
         self.used: set[str] = set()
         self.changed = False
+        self._held: set[str] | None = None
 
     def path(self, key: str) -> Path | None:
         return None if self.folder is None else self.folder / key[:2] / key
+
+    def holds(self, key: str) -> bool:
+        """Whether a value is stored for `key`: one listing of the store, not a stat per key (10,000
+        abstracts a build). A value removed since is a miss when read (`read` gives None)."""
+        if self.folder is None:
+            return False
+        if self._held is None:
+            self._held = set()
+            with contextlib.suppress(OSError):
+                for bucket in os.scandir(self.folder):
+                    if bucket.is_dir(follow_symlinks=False):
+                        with os.scandir(bucket.path) as items:
+                            self._held.update(i.name for i in items if i.is_file(follow_symlinks=False))
+        return key in self._held
 
     def use(self, key: str) -> None:
         self.used.add(key)
@@ -111,6 +126,8 @@ class FileStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, data)
         self.changed = True
+        if self._held is not None:
+            self._held.add(key)
 
     def read(self, key: str) -> bytes | None:
         path = self.path(key)

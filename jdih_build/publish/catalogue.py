@@ -133,9 +133,8 @@ def abstracts_of(texts: list[str], workers: int, store: FileStore) -> list[AnyAb
     keys = [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for text in texts]
     found: list[AnyAbstract | None] = []
     for key, text in zip(keys, texts, strict=True):
-        path = store.path(key)
         store.use(key)
-        found.append(StoredAbstract(functools.partial(store.read, key), text) if path is not None and path.is_file() else None)
+        found.append(StoredAbstract(functools.partial(store.read, key), text) if store.holds(key) else None)
     todo = [index for index, abstract in enumerate(found) if abstract is None]
 
     def convert(index: int) -> Abstract:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -36,6 +37,7 @@ def ukuran(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+@functools.lru_cache(maxsize=1 << 16)   # pure; a catalogue asks for the same years and jenis 60,000 times
 def slugify(text: str, fallback: str = "lainnya") -> str:
     """'Peraturan KPU' -> 'peraturan-kpu'; ASCII only, so that paths stay safe and stable."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
