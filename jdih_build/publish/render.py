@@ -116,7 +116,8 @@ class Renderer:
         link = lambda n: f"{root}{base}" if n == 1 else f"{root}{base}halaman/{n}/"
         return self.page("daftar.html", path, group=GroupHeading(group.facet, group.slug, group.label),
                          facet_label=FACET_LABEL[group.facet], entries=page_entries(group, number),
-                         number=number, pages=pages, page_link=link, total=len(group.entries))
+                         number=number, pages=pages, page_link=link, page_numbers=page_numbers(number, pages),
+                         total=len(group.entries))
 
     def not_found(self) -> Output:
         # Served for any missing path, so its links must be absolute from the site's base path.
@@ -146,6 +147,24 @@ def page_count(group: Group) -> int:
 
 def page_entries(group: Group, number: int) -> tuple[Entry, ...]:
     return group.entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+
+
+PAGE_WINDOW = 2   # page links shown on each side of the current one
+
+
+def page_numbers(number: int, pages: int) -> list[int | None]:
+    """The page links of a list page: the first, the last and PAGE_WINDOW on each side of `number`,
+    None for each gap (shown as an ellipsis). Not every page: a year of 10,000 products has 500
+    pages, and linking all of them from each would make the lists cost the square of their size."""
+    shown = sorted({1, pages, *range(max(1, number - PAGE_WINDOW), min(pages, number + PAGE_WINDOW) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) == 2:
+            out.append(n - 1)    # a gap of one page: show it rather than an ellipsis
+        elif out and n - (out[-1] or 0) > 2:
+            out.append(None)
+        out.append(n)
+    return out
 
 
 def catalogue_rows(entry: Entry) -> list[tuple[str, str]]:

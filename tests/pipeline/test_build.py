@@ -4,6 +4,7 @@ a withheld product leaves no trace anywhere."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -239,3 +240,15 @@ def test_lists_are_newest_first(shipped) -> None:
              "produk/permenkumham-2-2013/", "produk/perpres-33-2012/"]
     positions = [home.index(url) for url in order]
     assert positions == sorted(positions)
+
+
+def test_a_long_list_links_a_window_of_its_pages(kit: SiteKit) -> None:
+    for number in range(20 * 11):
+        kit.add_product(f"kpt-{number:03d}", nomor=str(number))
+        kit.sign_all(f"kpt-{number:03d}")
+    out = kit.root / "output"
+    assert build(kit.root, out, NOW, search=False).ok
+    sixth = (out / "jenis/keputusan/halaman/6/index.html").read_text()
+    linked = sorted({int(n) for n in re.findall(r'href="[^"]*keputusan/halaman/(\d+)/"', sixth)})
+    assert linked == [4, 5, 7, 8, 11] and 'href="../../../../jenis/keputusan/"' in sixth
+    assert sixth.count('class="celah"') == 2 and '<span aria-current="page">6</span>' in sixth
