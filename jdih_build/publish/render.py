@@ -63,6 +63,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # one environment per build: no stat of the template file per page
     )
     env.filters.update(tanggal=formatting.tanggal, waktu=formatting.waktu, ukuran=formatting.ukuran,
                        peran_label=formatting.peran_label, slugify=formatting.slugify)

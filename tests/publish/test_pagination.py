@@ -3,6 +3,8 @@ of them made the lists cost the square of their size (measured at 100,000 produc
 
 from __future__ import annotations
 
+import itertools
+
 from jdih_build.publish.render import PAGE_WINDOW, page_numbers
 
 
@@ -28,6 +30,6 @@ def test_every_page_is_reachable_and_the_links_stay_few() -> None:
             assert number == 1 or number - 1 in numbers            # one step back and forth always works
             assert number == pages or number + 1 in numbers
             assert len(shown) <= 2 * PAGE_WINDOW + 5
-            for before, after in zip(shown, shown[1:]):
+            for before, after in itertools.pairwise(shown):
                 if before is not None and after is not None:
                     assert after == before + 1                    # a jump is always marked by a gap
