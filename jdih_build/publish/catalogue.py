@@ -129,21 +129,24 @@ DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 def abstracts_of(texts: list[str], workers: int, store: FileStore) -> list[AnyAbstract]:
     """The abstracts converted from Markdown (the costly part) over `workers` processes, each kept in
-    the cache's file store; those an earlier build converted are read from it only when shown."""
+    the cache's file store and read from it only when shown (those an earlier build converted too).
+    Without a store, the converted abstracts themselves."""
     keys = [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for text in texts]
     found: list[AnyAbstract | None] = []
     for key, text in zip(keys, texts, strict=True):
         store.use(key)
-        found.append(StoredAbstract(functools.partial(store.read, key), text) if store.holds(key) else None)
+        found.append(StoredAbstract(functools.partial(store.read, key), text, key) if store.holds(key) else None)
     todo = [index for index, abstract in enumerate(found) if abstract is None]
+    keeping = store.folder is not None
 
-    def convert(index: int) -> Abstract:
+    def convert(index: int) -> Abstract | None:
         abstract = parse_abstract(texts[index])
         store.write(keys[index], encode_abstract(abstract))   # in the worker: the files are shared
-        return abstract
+        return None if keeping else abstract    # kept: not sent back (100,000 abstracts are 1.2 GB)
 
     for index, abstract in zip(todo, fork_map(convert, todo, workers), strict=True):
-        found[index] = abstract
+        found[index] = abstract if abstract is not None else \
+            StoredAbstract(functools.partial(store.read, keys[index]), texts[index], keys[index])
     if todo:
         store.changed = True
     return [a for a in found if a is not None]
