@@ -99,24 +99,22 @@ class BuildReport:
 
 
 def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], source_date_epoch: str | None,
-                 fragment: feeds.Fragment | None = None) -> list[Output]:
+                 fragment: feeds.Fragment | None = None) -> Iterator[Output]:
     """The feeds, robots.txt, the assets and the marker: made from the whole catalogue at once (each
-    feed entry's text from `fragment`, which may take it from the cache)."""
+    feed entry's text from `fragment`, which may take it from the cache). One at a time, so that each
+    feed (350 MB at 100,000 products) is written and let go before the next is made."""
     fragment = fragment or (lambda _name, entry, make: make(entry))
-    tail = [
-        Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config, fragment)),
-        Output("api/produk.json", feeds.api_catalogue(catalogue, site.config, fragment)),
-        Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch)),
-        Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages)),
-        Output("robots.txt", feeds.robots(site.config)),
-        Output(MARKER, MARKER_TEXT),
-    ]
+    yield Output("feed/document.json", feeds.jdihn_feed(catalogue, site.config, fragment))
+    yield Output("api/produk.json", feeds.api_catalogue(catalogue, site.config, fragment))
+    yield Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch))
+    yield Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages))
+    yield Output("robots.txt", feeds.robots(site.config))
+    yield Output(MARKER, MARKER_TEXT)
     assets = site.templates_dir / "assets"
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                tail.append(Output("assets/" + path.relative_to(assets).as_posix(), source=path))
-    return tail
+                yield Output("assets/" + path.relative_to(assets).as_posix(), source=path)
 
 
 CACHE_DIR = ".jdih-cache"   # the default cache, inside the site (git-ignored)
@@ -333,7 +331,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
         reuse = FeedReuse(cache, lambda name, entry: key_of("feed", name, prints.site_key, prints.entry(entry)))
 
-        def make_tail() -> list[Output]:
+        def make_tail() -> Iterator[Output]:
             return reuse.remember(tail_outputs(site, catalogue, extra, source_date_epoch, reuse.fragment))
 
         written += cached_outputs(cache, "tail", tail_key, staging, make_tail, present)

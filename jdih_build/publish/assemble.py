@@ -171,7 +171,7 @@ def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str
 
 
 def cached_outputs(cache: BuildCache, table: str, key: str, staging: Path,
-                   make: Callable[[], list[Output]], present: Mapping[str, str] = NOTHING) -> list[SiteFile]:
+                   make: Callable[[], Iterable[Output]], present: Mapping[str, str] = NOTHING) -> list[SiteFile]:
     """A group of outputs made together (the feeds, the assets) from the cache, or made and kept."""
     entries = cache.table(table)
     stored = stored_files(entries.get(key))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from jdih_build.cache.store import BuildCache
 from jdih_build.publish.catalogue import Entry
+from jdih_build.publish.feeds import ENTRY_SEPARATOR
 from jdih_build.publish.render import Output
 
 FEED_PATHS = {"jdihn": "feed/document.json", "api": "api/produk.json"}
@@ -25,7 +26,8 @@ class FeedReuse:
         self.entry_key = entry_key          # (feed name, entry) -> the key of its text
         self.table = cache.table("feed-index")
         self._old: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
-        self.made: dict[str, list[tuple[str, bytes]]] = {name: [] for name in FEED_PATHS}
+        self.made: dict[str, list[tuple[str, int]]] = {name: [] for name in FEED_PATHS}   # (key, length)
+        self.first: dict[str, bytes] = {}
 
     def _previous(self, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
         if name not in self._old:
@@ -46,28 +48,40 @@ class FeedReuse:
         text, index = self._previous(name)
         span = index.get(key)
         part = text[span[0]:span[1]] if span is not None and 0 <= span[0] <= span[1] <= len(text) else make(entry)
-        self.made[name].append((key, part))
+        made = self.made[name]
+        if not made:
+            self.first[name] = part   # to find where the entries start; of the others only the length is kept
+        made.append((key, len(part)))
         return part
 
-    def remember(self, tail: list[Output]) -> list[Output]:
-        """After the feeds were made: where each entry's text lies in them, for the next build. The
-        outputs come back with their sha256 set, so that 70 MB of feeds are hashed once."""
-        done = []
-        for output in tail:
+    def remember(self, outputs: Iterable[Output]) -> Iterator[Output]:
+        """As the feeds are made: where each entry's text lies in them, for the next build. The
+        outputs pass on with their sha256 set, so that 70 MB of feeds are hashed once."""
+        for output in outputs:
             name = FEED_NAMES.get(output.path)
             if name is None or output.data is None or not self.made[name]:
-                done.append(output)
+                yield output
                 continue
             data = output.data
             sha = hashlib.sha256(data).hexdigest()
-            done.append(dataclasses.replace(output, sha256=sha))
-            index, at = [], 0
-            for key, part in self.made[name]:
-                found = data.find(part, at)
-                if found < 0:
-                    break   # not the join this module expects: keep nothing rather than something wrong
-                index.append([key, found, found + len(part)])
-                at = found + len(part)
-            else:
+            index = _spans(data, self.first.pop(name), self.made[name])
+            if index is not None:
                 self.table.put(name, {"blob": sha, "index": index})
-        return done
+            self.made[name] = []
+            yield dataclasses.replace(output, sha256=sha)
+
+
+def _spans(data: bytes, first: bytes, made: list[tuple[str, int]]) -> list[list[Any]] | None:
+    """[key, start, end] of each entry in a feed that joins them with ENTRY_SEPARATOR, or None when the feed
+    is not such a join (then nothing is kept rather than something wrong)."""
+    at = data.find(first)
+    if at < 0:
+        return None
+    index = []
+    for number, (key, length) in enumerate(made):
+        if number and data[at:at + len(ENTRY_SEPARATOR)] != ENTRY_SEPARATOR:
+            return None
+        at += len(ENTRY_SEPARATOR) if number else 0
+        index.append([key, at, at + length])
+        at += length
+    return index if data[at:at + len(ENTRY_SEPARATOR)] != ENTRY_SEPARATOR else None

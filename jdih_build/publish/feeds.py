@@ -97,8 +97,11 @@ def _nested(value: object, depth: int) -> bytes:
     return "\n".join(" " * depth + line for line in text.split("\n")).encode("utf-8")
 
 
+ENTRY_SEPARATOR = b",\n"   # between two entries' texts in a feed (feed_reuse relies on it)
+
+
 def _array(parts: list[bytes], depth: int) -> bytes:
-    return b"[\n" + b",\n".join(parts) + b"\n" + b" " * depth + b"]" if parts else b"[]"
+    return b"[\n" + ENTRY_SEPARATOR.join(parts) + b"\n" + b" " * depth + b"]" if parts else b"[]"
 
 
 def jdihn_feed(catalogue: Catalogue, config: SiteConfig, fragment: Fragment = _made) -> bytes:

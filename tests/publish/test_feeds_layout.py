@@ -44,3 +44,17 @@ def test_empty_feeds_are_json_dumps_too(shipped) -> None:
     assert feeds.jdihn_feed(empty, site.config) == b"[]\n"
     whole = {"judul_situs": site.config.judul_situs, "jumlah": 0, "produk": []}
     assert feeds.api_catalogue(empty, site.config) == (json.dumps(whole, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def test_entry_spans_are_found_from_lengths_and_a_wrong_join_keeps_nothing() -> None:
+    from jdih_build.publish.feed_reuse import _spans
+    from jdih_build.publish.feeds import _array
+
+    parts = [b' {\n  "a": 1,\n  "b": 2\n }', b' {\n  "a": 3\n }', b' {\n  "c": ",\\n"\n }']
+    data = b'{"kepala": 1,\n "produk": ' + _array(parts, 1) + b"\n}\n"
+    made = [(f"k{n}", len(p)) for n, p in enumerate(parts)]
+    spans = _spans(data, parts[0], made)
+    assert spans is not None and [data[a:b] for _, a, b in spans] == parts
+    assert _spans(b"[\n" + b";\n".join(parts) + b"\n]", parts[0], made) is None        # another separator
+    assert _spans(_array(parts + [b" {}"], 0), parts[0], made) is None                  # an entry not accounted for
+    assert _spans(_array(parts, 0), b" {\n  \"z\": 9\n }", made) is None                 # the first is not there
