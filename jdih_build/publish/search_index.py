@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.parallel import fork_map
 from jdih_build.publish.assemble import NOTHING, clear_for, place_all
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
 from jdih_build.publish.search_mirror import BUNDLE_DIR, SearchRecord, mirror_site, page_path
@@ -132,7 +133,8 @@ def build_search_index(
         work = Path(tmp)
         words: list[set[str] | None] = [set(s["words"].split()) if s else None for s in stored]
 
-        def mirror(number: int) -> None:
+        def mirrored(number: int) -> set[str]:
+            """Shard `number`'s pages copied into the work folder (with their records); their words."""
             name, only = groups[number]
             mine = records if only is None else [r for r in records if page_path(r.url) in only]
             found: set[str] = set()
@@ -140,18 +142,21 @@ def build_search_index(
             if mirror_site(site_dir, site, mine, only, found if sharded else None) == 0:
                 (site / "cari").mkdir(parents=True, exist_ok=True)
                 (site / "cari" / "index.html").write_text(_EMPTY_SITE_PAGE, encoding="utf-8")
-            words[number] = found
+            return found
 
-        for number in range(len(groups)):
-            if stored[number] is None:
-                mirror(number)
+        def mirror(numbers: list[int]) -> None:
+            # Reading 10,000 pages for their words is Python's work: spread over processes (the copies
+            # are files in the work folder; only the words come back).
+            for number, found in zip(numbers, fork_map(mirrored, numbers, workers, min_items=2), strict=True):
+                words[number] = found
+
+        mirror([n for n in range(len(groups)) if stored[n] is None])
         vocabulary: set[str] = set().union(*(w for w in words if w is not None)) if sharded else set()
         vocabulary_key = key_of("vocabulary", tuple(sorted(vocabulary)))
-        for number in range(len(groups)):   # a shard kept from before must know every word of today
-            entry = stored[number]
-            if entry is not None and entry["vocabulary"] != vocabulary_key:
-                stored[number] = None
-                mirror(number)
+        outdated = [n for n, entry in enumerate(stored) if entry is not None and entry["vocabulary"] != vocabulary_key]
+        for number in outdated:   # a shard kept from before must know every word of today
+            stored[number] = None
+        mirror(outdated)
         todo = [n for n in range(len(groups)) if stored[n] is None]
         if sharded:
             # Pagefind drops a query word its index does not know, so a shard lacking one word of a
@@ -187,7 +192,7 @@ def build_search_index(
                     table.get(keys[number] or "")
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in entry["files"]]
                 else:
-                    out = outs[number] if number in outs else index_again(number, mirror, index)
+                    out = outs[number] if number in outs else index_again(number, lambda n: mirror([n]), index)
                     mine_relative = _move_and_keep(cache, out, target, prefix, present)
                     if keys[number] is not None:
                         table.put(keys[number] or "", {"vocabulary": vocabulary_key, "words": " ".join(sorted(words[number] or ())),
