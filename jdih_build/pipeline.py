@@ -6,8 +6,6 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
@@ -150,7 +149,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
-    with BuildCache.opened(cache_dir) as cache, _long_lived_objects_frozen():
+    with BuildCache.opened(cache_dir) as cache, frozen_for_the_build():
         report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
                         default_workers() if workers is None else workers, search_shard_size, cache)
         if cache_dir is not None and not cache.enabled:
@@ -161,33 +160,6 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             cache.commit({sha for _, sha in report.manifest})
             report.lap("cache", started)
     return report
-
-
-@contextlib.contextmanager
-def _long_lived_objects_frozen() -> Iterator[None]:
-    """The loaded site and the catalogue live for the whole build: frozen out of the garbage
-    collector's reach (gc.freeze) once made, so that its full collections do not walk millions of
-    objects again and again (measured: that made a cold build of 100,000 products superlinear)."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading and the gate make tens of thousands of long-lived objects and no garbage cycles
-    (measured: gc.collect() after a cold load finds none), and the collector would walk them again
-    and again while they are made (a third of a rebuild's load at 10,000 products). So it is paused
-    meanwhile, and what was made is then frozen out of its reach."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
@@ -205,7 +177,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
            search: bool, progress: Progress | None, workers: int, search_shard_size: int, cache: BuildCache) -> BuildReport:
     report = BuildReport(out=out)
     started = time.perf_counter()
-    with _collector_paused():
+    with collector_paused():
         site, problems = load_site(root, base_url, workers, cache)
     started = report.lap("load", started)
     if site is None:
@@ -219,7 +191,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
         report.problems = [Problem(str(out), None, str(exc), "pass another --out")]
         return report
 
-    with _collector_paused():
+    with collector_paused():
         report.gate = evaluate(site, now)
     report.site = site
     report.lap("gate", started)
@@ -304,7 +276,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.files("abstracts"))
         report.catalogue = catalogue
-        gc.freeze()
+        freeze_made_so_far()
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:
             for file in entry.files:
