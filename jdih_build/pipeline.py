@@ -46,7 +46,7 @@ from jdih_build.publish.render import (
 )
 from jdih_build.publish.search_index import SearchIndexError, build_search_index
 from jdih_build.publish.search_shards import SHARD_PRODUCTS, search_records, search_shards
-from jdih_build.publish.spare import record_tree, recorded_tree, spare_path, take_spare
+from jdih_build.publish.spare import record_tree, recorded_tree, same_build, spare_path, take_spare
 from jdih_build.publish.writer import (
     MARKER,
     MARKER_TEXT,
@@ -82,6 +82,7 @@ class BuildReport:
     unchanged: bool = False      # the destination already held exactly this site: nothing was written
     reused_spare: bool = False   # staged in the site before last, brought up to date (publish/spare.py)
     manifest: list[tuple[str, str]] | None = None   # every file of the site built: (path, sha256)
+    build_key: str | None = None    # what the whole site is made of (publish.spare.same_build)
     site: Site | None = field(default=None, repr=False)             # what was built, for jdih serve's
     catalogue: Catalogue | None = field(default=None, repr=False)   # updates between builds (preview.hot)
 
@@ -216,7 +217,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
                         record_tree(cache, keep, old["files"], old["state"], old["key"])
                     report.lap("swap", started)
                 if not report.problems and report.manifest is not None and not report.unchanged:
-                    record_tree(cache, out, report.manifest)
+                    record_tree(cache, out, report.manifest, build=report.build_key)
             finally:
                 if staging.exists() and not (spare is not None and (kept or report.unchanged)):
                     if spare is not None:
@@ -284,11 +285,16 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
                     report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
                                            "it is published without page count or search text")
         prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch), catalogue)
-        jobs = page_jobs(catalogue)
-        keys = [prints.job(job) for job in jobs]
-        tail_key = key_of("tail", prints.site_key, prints.whole())
-        shards = search_shards(catalogue, search_shard_size) if search else None
-        same = _unchanged(cache, out, files, keys, tail_key, shards)
+        # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
+        # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.
+        report.build_key = key_of("build", prints.site_key, prints.whole(), search, search_shard_size)
+        same = same_build(cache, out, report.build_key)
+        if same is None:
+            jobs = page_jobs(catalogue)
+            keys = [prints.job(job) for job in jobs]
+            tail_key = key_of("tail", prints.site_key, prints.whole())
+            shards = search_shards(catalogue, search_shard_size) if search else None
+            same = _unchanged(cache, out, files, keys, tail_key, shards)
         if same is not None:
             report.unchanged, report.manifest, report.files_written = True, same, len(same)
             report.lap("plan", started)

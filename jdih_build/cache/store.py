@@ -160,6 +160,11 @@ class BuildCache:
         return self.folder is not None
 
     @property
+    def changed(self) -> bool:
+        """Whether this build has put anything new in the cache so far."""
+        return any(t.changed for t in self._tables.values()) or any(s.changed for s in self._stores.values())
+
+    @property
     def trash(self) -> Path | None:
         """Where replaced sites go to be removed in the background (writer.remove_later)."""
         return self.folder / "trash" if self.folder is not None else None
@@ -290,7 +295,7 @@ class BuildCache:
         `blobs_kept` (the contents of the site just built)."""
         if self.folder is None:
             return
-        if not any(table.changed for table in self._tables.values()) and not any(s.changed for s in self._stores.values()):
+        if not self.changed:
             return   # nothing new: what the previous build kept is what this one used
         for store in self._stores.values():
             store.prune()

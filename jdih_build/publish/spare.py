@@ -33,17 +33,32 @@ def recorded_tree(cache: BuildCache, path: Path) -> dict[str, Any] | None:
     files = stored_files(value.get("files"))
     if files is None:
         return None
-    return {"key": value["key"], "state": value["state"], "files": files}
+    build = value.get("build")
+    return {"key": value["key"], "state": value["state"], "files": files, "build": build if isinstance(build, str) else None}
 
 
 def record_tree(cache: BuildCache, path: Path, files: list[SiteFile], state: str | None = None,
-                key: str | None = None) -> None:
-    """Record the tree at `path`; `state` and `key` when the caller already took them (a tree renamed
-    keeps the state folder_state gives: the inodes and times of what it holds do not change)."""
+                key: str | None = None, build: str | None = None) -> None:
+    """Record the tree at `path`, and the key of the build that made it (`build`); `state` and `key`
+    when the caller already took them (a tree renamed keeps the state folder_state gives: the inodes
+    and times of what it holds do not change)."""
     state = state or folder_state(path, files)
     if state is not None:
         cache.table("trees").put(str(path.resolve()), {"key": key or manifest_key(files), "state": state,
-                                                       "files": [list(f) for f in files]})
+                                                       "files": [list(f) for f in files], "build": build})
+
+
+def same_build(cache: BuildCache, out: Path, build: str) -> list[SiteFile] | None:
+    """The files of `out` when the build recorded there had the key `build` and `out` is exactly as
+    it left it; None otherwise. Not when this build has put anything in the cache: then the longer
+    check (pipeline._unchanged) marks what the next build needs, and the commit keeps it."""
+    if not cache.enabled or cache.changed:
+        return None
+    recorded = recorded_tree(cache, out)
+    if recorded is None or recorded["build"] != build or folder_state(out, recorded["files"]) != recorded["state"]:
+        return None
+    cache.table("trees").get(str(out.resolve()))
+    return recorded["files"]
 
 
 def forget_tree(cache: BuildCache, path: Path) -> None:

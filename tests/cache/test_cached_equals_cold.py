@@ -226,3 +226,22 @@ def test_the_spare_tree_outlives_a_build_with_nothing_to_do(tmp_path: Path) -> N
     assert build(kit.root, out, NOW, cache_dir=cache).unchanged
     kit.sign("kpt-1-2024", 2, when=datetime(2024, 2, 1, 11, 25, tzinfo=WIB))
     assert build(kit.root, out, NOW, cache_dir=cache).reused_spare
+
+
+def test_nothing_to_do_is_found_without_the_pages_and_an_edited_output_is_put_right(tmp_path: Path) -> None:
+    """A build whose inputs make the same whole site as the last one writes nothing; but an output
+    folder edited since is written again, and then equals a cold build."""
+    kit = make_site(tmp_path / "site")
+    out, cache, cold = tmp_path / "out", tmp_path / "cache", tmp_path / "cold"
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    again = build(kit.root, out, NOW, cache_dir=cache)
+    assert again.unchanged and again.manifest
+    page = out / "produk" / "kpt-2-2024" / "index.html"
+    page.unlink()
+    page.write_bytes(b"<p>not the approved page</p>")
+    repaired = build(kit.root, out, NOW, cache_dir=cache)
+    assert repaired.ok and not repaired.unchanged
+    assert build(kit.root, cold, NOW).ok
+    assert tree_bytes(out) == tree_bytes(cold)
+    assert build(kit.root, out, NOW, search=False, cache_dir=cache).ok is True   # another kind of site: built
+    assert not (out / "pagefind").exists()
