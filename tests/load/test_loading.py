@@ -225,3 +225,34 @@ def test_attachment_that_could_run_scripts_is_refused(kit: SiteKit, name: str) -
     md = kit.add_product("kpt-1", text=front(BASE + f"berkas:\n  - {name}\n"))
     md.with_name(name).write_text("<script>alert(1)</script>")
     assert "would run on the public site" in only_problem(kit, "kpt-1.md")
+
+
+def test_sign_offs_read_in_two_shares_are_those_read_in_one(kit: SiteKit, tmp_path) -> None:
+    """With the cache warm the sign-off folders are split between a child and the parent
+    (signoffs.CHILD_SHARE): the records, their order and the problems are those of one reader."""
+    from jdih_build.cache.store import BuildCache
+
+    for number in range(12):
+        kit.add_product(f"kpt-{number:02d}", nomor=str(number))
+        kit.sign_all(f"kpt-{number:02d}")
+    (kit.root / "approvals" / "kpt-03" / "catatan.txt").write_text("bukan sign-off")
+    with BuildCache.opened(tmp_path / "cache") as cache:
+        _, cold = load_site(kit.root, None, 1, cache)           # fills the parse cache
+        _, warm = load_site(kit.root, None, 2, cache)           # the split path
+        one = cache.table("signoffs")
+    assert one.entries_view()
+    assert cold.sorted() == warm.sorted() and any("catatan.txt" in p.path for p in warm.items)
+    (kit.root / "approvals" / "kpt-03" / "catatan.txt").unlink()
+    with BuildCache.opened(tmp_path / "cache") as cache:
+        first, _ = load_site(kit.root, None, 1, cache)           # parses; the cache now holds every record
+        assert cache.table("signoffs").entries_view()
+        second, _ = load_site(kit.root, None, 2, cache)          # split, fields decoded from the cache
+    assert first is not None and second is not None
+    assert [(r.path, r.raw, r.waktu) for r in first.signoffs] == [(r.path, r.raw, r.waktu) for r in second.signoffs]
+
+
+def test_a_sign_off_folder_gone_while_reading_is_a_problem(tmp_path) -> None:
+    from jdih_build.load.signoffs import read_signoff_files
+
+    problems, files = read_signoff_files([(str(tmp_path / "approvals" / "kpt-9"), "kpt-9")], tmp_path, {}, 1)
+    assert files == [] and len(problems) == 1 and "cannot read the sign-off folder" in problems[0].message
