@@ -288,17 +288,19 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
         # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.
         report.build_key = key_of("build", prints.site_key, prints.whole(), search, search_shard_size)
-        same = same_build(cache, out, report.build_key)
-        if same is None:
-            jobs = page_jobs(catalogue)
-            keys = [prints.job(job) for job in jobs]
-            tail_key = key_of("tail", prints.site_key, prints.whole())
-            shards = search_shards(catalogue, search_shard_size) if search else None
-            same = _unchanged(cache, out, files, keys, tail_key, shards)
-        if same is not None:
-            report.unchanged, report.manifest, report.files_written = True, same, len(same)
+
+        def nothing_to_do(manifest: list[SiteFile]) -> None:
+            report.unchanged, report.manifest, report.files_written = True, manifest, len(manifest)
             report.lap("plan", started)
-            return
+
+        if (same := same_build(cache, out, report.build_key)) is not None:
+            return nothing_to_do(same)
+        jobs = page_jobs(catalogue)
+        keys = [prints.job(job) for job in jobs]
+        tail_key = key_of("tail", prints.site_key, prints.whole())
+        shards = search_shards(catalogue, search_shard_size) if search else None
+        if (same := _unchanged(cache, out, files, keys, tail_key, shards)) is not None:
+            return nothing_to_do(same)   # the same files, found page by page (this build put something in the cache)
         started = report.lap("plan", started)
         if progress is not None and workers <= 1:
             jobs = list(progress.track(jobs))
