@@ -26,9 +26,7 @@ from jdih_build.publish.assemble import (
     SiteFile,
     cached_outputs,
     folder_state,
-    manifest_key,
     render_pages,
-    stored_files,
     sweep,
     write_and_keep,
 )
@@ -288,19 +286,14 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
         # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.
         report.build_key = key_of("build", prints.site_key, prints.whole(), search, search_shard_size)
-
-        def nothing_to_do(manifest: list[SiteFile]) -> None:
-            report.unchanged, report.manifest, report.files_written = True, manifest, len(manifest)
-            report.lap("plan", started)
-
         if (same := same_build(cache, out, report.build_key)) is not None:
-            return nothing_to_do(same)
+            report.unchanged, report.manifest, report.files_written = True, same, len(same)
+            report.lap("plan", started)
+            return
         jobs = page_jobs(catalogue)
         keys = [prints.job(job) for job in jobs]
         tail_key = key_of("tail", prints.site_key, prints.whole())
         shards = search_shards(catalogue, search_shard_size) if search else None
-        if (same := _unchanged(cache, out, files, keys, tail_key, shards)) is not None:
-            return nothing_to_do(same)   # the same files, found page by page (this build put something in the cache)
         started = report.lap("plan", started)
         if progress is not None and workers <= 1:
             jobs = list(progress.track(jobs))
@@ -323,11 +316,8 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         started = report.lap("render", started)
         report.files_written = check_unique(path for path, _ in written)
         if shards is not None:
-            at = search_key(written, shards)
-            index_files = build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
-                                             cache=cache, page_sha=dict(pages), present=present)
-            cache.table("search").put(at, [list(f) for f in index_files])
-            written += index_files
+            written += build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
+                                          cache=cache, page_sha=dict(pages), present=present)
             report.lap("search", started)
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written
@@ -335,49 +325,3 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
     except TemplateProblem as exc:
         report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]
-
-
-def search_key(site_files: list[SiteFile], shards: list[tuple[str, list[str]]]) -> str:
-    """The search index is made of the pages, the PDFs (their text) and the split into shards."""
-    return key_of("search", manifest_key(site_files), tuple((name, tuple(urls)) for name, urls in shards))
-
-
-def _unchanged(cache: BuildCache, out: Path, files: list[Output], keys: list[str], tail_key: str,
-               shards: list[tuple[str, list[str]]] | None) -> list[SiteFile] | None:
-    """The manifest of `out` when it holds exactly the site this build would write: every page, the
-    tail and the search index are in the cache, their manifest is the one recorded for `out`, and
-    nothing in `out` changed since. None otherwise."""
-    if not cache.enabled:
-        return None
-    recorded = recorded_tree(cache, out)
-    if recorded is None:
-        return None
-    manifest: list[SiteFile] = [(o.path, o.sha256 or "") for o in files]
-    pages, tail = cache.table("pages").entries_view(), cache.table("tail").entries_view()
-    for key in keys:
-        stored = stored_files(pages.get(key))
-        if stored is None:
-            return None
-        manifest += stored
-    stored = stored_files(tail.get(tail_key))
-    if stored is None:
-        return None
-    manifest += stored
-    search_at = search_key(manifest, shards) if shards is not None else None
-    if search_at is not None:
-        found = stored_files(cache.table("search").entries_view().get(search_at))
-        if found is None:
-            return None
-        manifest += found
-    if manifest_key(manifest) != recorded["key"] or folder_state(out, manifest) != recorded["state"]:
-        return None
-    for key in keys:    # keep what this build relied on for the next one
-        cache.table("pages").get(key)
-    cache.table("tail").get(tail_key)
-    if search_at is not None:
-        cache.table("search").get(search_at)
-    cache.table("trees").get(str(out.resolve()))
-    spare = spare_path(cache, out)
-    if spare is not None:
-        cache.table("trees").get(str(spare.resolve()))
-    return manifest

@@ -63,14 +63,15 @@ def read_parts(path: str, problems: Problems, known: Mapping[str, Any] | None = 
         return None
     key = signoff_key(raw)
     cached = known.get(key) if known is not None else None
-    fields = None if cached is None or keep_known else decode_signoff(cached)
-    if fields is None and not (keep_known and cached is not None):
-        parsed = _parse(Path(path), raw, problems)
-        if parsed is None:
-            return None
-        fields = signoff_fields(parsed)
-        if learned is not None:
-            learned[key] = encode_signoff(parsed)
+    fields: SignOffFields | None = None
+    if cached is None or not keep_known:   # else left to the process the parts go to
+        fields = decode_signoff(cached) if cached is not None else None
+        if fields is None:
+            if (fresh := _fresh_fields(path, raw, problems)) is None:
+                return None
+            fields, learned_value = fresh
+            if learned is not None:
+                learned[key] = learned_value
     signature = None
     if has_signature is None:
         has_signature = os.path.lexists(f"{path}.sig")
@@ -79,6 +80,12 @@ def read_parts(path: str, problems: Problems, known: Mapping[str, Any] | None = 
     if len(problems) > before:
         return None
     return raw, signature, fields, key
+
+
+def _fresh_fields(path: str, raw: bytes, problems: Problems) -> tuple[SignOffFields, list[Any]] | None:
+    """The record's fields parsed from its bytes, and their form for the cache; None with problems."""
+    parsed = _parse(Path(path), raw, problems)
+    return None if parsed is None else (signoff_fields(parsed), encode_signoff(parsed))
 
 
 def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
@@ -124,16 +131,12 @@ FileRead = tuple[str, str, "RecordParts | None", dict[str, Any]]
 """(path, folder, what was read or None, what was parsed anew for the cache): one file in approvals/."""
 
 
-def load_signoffs(root: Path, problems: Problems, workers: int = 1, cache: Table | None = None) -> list[SignOff]:
-    return start_loading_signoffs(root, problems, workers, cache, background=False)()
-
-
 CHILD_SHARE = 0.7   # of the sign-off folders, read by the child when the cache holds their parse
 
 
-def start_loading_signoffs(root: Path, problems: Problems, workers: int = 1, cache: Table | None = None,
-                           background: bool = True) -> Callable[[], list[SignOff]]:
-    """Start reading every sign-off, in a forked child when `background` (and workers > 1), while
+def start_loading_signoffs(root: Path, problems: Problems, workers: int = 1,
+                           cache: Table | None = None) -> Callable[[], list[SignOff]]:
+    """Start reading every sign-off, in a forked child when there are workers > 1, while
     the caller goes on (with the products); the function returned waits and gives the records.
 
     The folders are listed once, here, and split: with the cache warm the child reads CHILD_SHARE of
@@ -145,7 +148,7 @@ def start_loading_signoffs(root: Path, problems: Problems, workers: int = 1, cac
     known = cache.entries_view()
     root_dir = problems.root
     folders = list_approvals(root, problems)
-    elsewhere = background and workers > 1
+    elsewhere = workers > 1
     cut = len(folders) if not (elsewhere and known) else int(len(folders) * CHILD_SHARE)
     pending = in_background(lambda: read_signoff_files(folders[:cut], root_dir, known, workers, elsewhere), elsewhere)
 
@@ -196,11 +199,10 @@ def _signoff_of(path: str, folder: str, parts: RecordParts | None, fresh: dict[s
     if fields is None:   # read where the cache held it: decoded here (cheaper than pickling the fields)
         fields = decode_signoff(cache.get(key))
         if fields is None:   # a damaged entry: parse the bytes after all
-            parsed = _parse(Path(path), raw, problems)
-            if parsed is None:
+            if (fresh_fields := _fresh_fields(path, raw, problems)) is None:
                 return None
-            fields = signoff_fields(parsed)
-            cache.put(key, encode_signoff(parsed))
+            fields = fresh_fields[0]
+            cache.put(key, fresh_fields[1])
     elif not fresh:
         cache.get(key)   # keep the entry it came from (a dict lookup)
     return SignOff(Path(path), folder, *fields, raw=raw, signature=signature)

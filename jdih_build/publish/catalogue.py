@@ -132,10 +132,13 @@ def abstracts_of(texts: list[str], workers: int, store: FileStore) -> list[AnyAb
     the cache's file store and read from it only when shown (those an earlier build converted too).
     Without a store, the converted abstracts themselves."""
     keys = [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for text in texts]
-    found: list[AnyAbstract | None] = []
-    for key, text in zip(keys, texts, strict=True):
+
+    def stored(index: int) -> StoredAbstract:
+        return StoredAbstract(functools.partial(store.read, keys[index]), texts[index], keys[index])
+
+    for key in keys:
         store.use(key)
-        found.append(StoredAbstract(functools.partial(store.read, key), text, key) if store.holds(key) else None)
+    found: list[AnyAbstract | None] = [stored(i) if store.holds(key) else None for i, key in enumerate(keys)]
     todo = [index for index, abstract in enumerate(found) if abstract is None]
     keeping = store.folder is not None
 
@@ -145,8 +148,7 @@ def abstracts_of(texts: list[str], workers: int, store: FileStore) -> list[AnyAb
         return None if keeping else abstract    # kept: not sent back (100,000 abstracts are 1.2 GB)
 
     for index, abstract in zip(todo, fork_map(convert, todo, workers), strict=True):
-        found[index] = abstract if abstract is not None else \
-            StoredAbstract(functools.partial(store.read, keys[index]), texts[index], keys[index])
+        found[index] = abstract if abstract is not None else stored(index)
     if todo:
         store.changed = True
     return [a for a in found if a is not None]

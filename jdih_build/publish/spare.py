@@ -50,8 +50,9 @@ def record_tree(cache: BuildCache, path: Path, files: list[SiteFile], state: str
 
 def same_build(cache: BuildCache, out: Path, build: str) -> list[SiteFile] | None:
     """The files of `out` when the build recorded there had the key `build` and `out` is exactly as
-    it left it; None otherwise. Not when this build has put anything in the cache: then the longer
-    check (pipeline._unchanged) marks what the next build needs, and the commit keeps it."""
+    it left it; None otherwise. Not when this build has put anything in the cache (a damaged entry
+    parsed again, say): its commit would drop the pages it did not ask for, so it builds the site
+    from the cache instead, asking for every page."""
     if not cache.enabled or cache.changed:
         return None
     recorded = recorded_tree(cache, out)

@@ -245,3 +245,20 @@ def test_nothing_to_do_is_found_without_the_pages_and_an_edited_output_is_put_ri
     assert tree_bytes(out) == tree_bytes(cold)
     assert build(kit.root, out, NOW, search=False, cache_dir=cache).ok is True   # another kind of site: built
     assert not (out / "pagefind").exists()
+
+
+def test_a_build_that_repairs_the_cache_keeps_every_page_for_the_next(tmp_path: Path) -> None:
+    """Same inputs, but a damaged parse entry is parsed again: the build is not cut short (its commit
+    would drop every page it did not ask for), so the next build still finds everything."""
+    kit = make_site(tmp_path / "site")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    for table in (cache / "tables" / "signoffs").glob("*.json"):
+        data = json.loads(table.read_text())
+        data["entries"] = {key: ["rusak"] for key in data["entries"]}
+        table.write_text(json.dumps(data))
+    repairing = build(kit.root, out, NOW, cache_dir=cache)
+    assert repairing.ok and not repairing.unchanged and repairing.rendered == 0
+    assert build(kit.root, out, NOW, cache_dir=cache).unchanged
+    pages = sum(len(json.loads(t.read_text())["entries"]) for t in (cache / "tables" / "pages").glob("*.json"))
+    assert pages == repairing.pages

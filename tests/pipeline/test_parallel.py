@@ -91,9 +91,14 @@ print("ok")
 """
 
 
-def test_fork_map_keeps_order_and_raises_what_a_child_raised() -> None:
-    done = subprocess.run([sys.executable, "-c", FORK_MAP_CHECKS], cwd=REPO, capture_output=True, text=True)
+def passes_in_a_fresh_process(checks: str) -> None:
+    """Run `checks` where fork is allowed (no other threads): it prints ok when every check held."""
+    done = subprocess.run([sys.executable, "-c", checks], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_fork_map_keeps_order_and_raises_what_a_child_raised() -> None:
+    passes_in_a_fresh_process(FORK_MAP_CHECKS)
 
 
 def test_fork_map_stays_in_process_beside_other_threads() -> None:
@@ -139,5 +144,4 @@ print("ok")
 
 
 def test_in_background_runs_in_a_child_and_raises_what_it_raised() -> None:
-    done = subprocess.run([sys.executable, "-c", IN_BACKGROUND_CHECKS], cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    passes_in_a_fresh_process(IN_BACKGROUND_CHECKS)
