@@ -7,6 +7,7 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from typing import Protocol, TypeVar
 
 from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
+from jdih_build.gate.revisions import RevisionFinder
 from jdih_build.gate.rules import GateResult, evaluate
+from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
 from jdih_build.model import Product, Site
@@ -148,9 +151,10 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
-    with BuildCache.opened(cache_dir) as cache, frozen_for_the_build():
+    with BuildCache.opened(cache_dir) as cache, frozen_for_the_build(), \
+            tempfile.TemporaryDirectory(prefix="jdih-revisi-") as revisions_dir:   # approved revisions' files
         report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
-                        default_workers() if workers is None else workers, search_shard_size, cache)
+                        default_workers() if workers is None else workers, search_shard_size, cache, Path(revisions_dir))
         if cache_dir is not None and not cache.enabled:
             report.warnings.append(f"{cache_dir}: the cache is in use by another build (or cannot be written); "
                                    "this build ran without it")
@@ -173,7 +177,8 @@ def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
 
 
 def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_files: PdfReading, drafts: bool,
-           search: bool, progress: Progress | None, workers: int, search_shard_size: int, cache: BuildCache) -> BuildReport:
+           search: bool, progress: Progress | None, workers: int, search_shard_size: int, cache: BuildCache,
+           revisions_dir: Path) -> BuildReport:
     report = BuildReport(out=out)
     started = time.perf_counter()
     with collector_paused():
@@ -192,6 +197,8 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
 
     with collector_paused():
         report.gate = evaluate(site, now)
+    if not drafts:   # the preview's drafts show the edit itself
+        report.gate = RevisionFinder(site, GitHistory(site.root), revisions_dir, now).restore(report.gate)
     report.site = site
     report.lap("gate", started)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]

@@ -21,6 +21,7 @@ from jdih_build.console.reporting import (
     summary,
 )
 from jdih_build.console.terminal import VisibleStream
+from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import evaluate
 from jdih_build.pipeline import CACHE_DIR, build
 
@@ -66,10 +67,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = load_or_report(root, sys.stderr, "check failed")
     if site is None:
         return EXIT_INVALID
-    gate = evaluate(site, now())
+    clock = now()
+    gate = judged_as_the_build(site, evaluate(site, clock), clock)
     _err(gate_lines(gate, root))
+    if gate.notices:
+        print(f"check: {len(gate.notices)} sign-off(s) name a product, step or person that does not exist "
+              f"(the notices above): fix them; {summary(gate)}")
+        return EXIT_INVALID
     print(f"check: input is valid; {summary(gate)}")
-    return EXIT_INVALID if gate.notices else EXIT_OK
+    return EXIT_OK
 
 
 def site_option(p: argparse.ArgumentParser) -> None:

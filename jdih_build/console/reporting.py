@@ -22,8 +22,24 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     return [f"error: {p}" for p in problems]
 
 
-def gate_lines(gate: GateResult, root: Path) -> list[str]:
+def revision_lines(gate: GateResult, root: Path) -> list[str]:
+    """Edited products: the approved revision kept online, or (loudly) a law gone offline."""
     lines: list[str] = []
+    for note in gate.revisions:
+        source = rel(note.source, root)
+        if note.restored:
+            lines.append(f"kept: {note.product_id} ({source}) was edited after its sign-offs; the approved revision "
+                         f"(commit {note.commit[:12]}) stays published until every step signs the new bytes "
+                         f"(jdih status {note.product_id})")
+        else:
+            lines.append(f"OFFLINE: {note.product_id} ({source}) had a full set of sign-offs for other bytes, but its "
+                         f"approved revision cannot be published: {note.reason}. It is withheld: sign the edit "
+                         f"(jdih status {note.product_id}), or restore the approved file from git")
+    return lines
+
+
+def gate_lines(gate: GateResult, root: Path) -> list[str]:
+    lines: list[str] = revision_lines(gate, root)
     for verdict in gate.withheld:
         product = verdict.product
         lines.append(f"withheld: {product.id} ({rel(product.source, root)}) - not published:")
@@ -37,7 +53,9 @@ def gate_lines(gate: GateResult, root: Path) -> list[str]:
 
 def summary(gate: GateResult) -> str:
     published, withheld = len(gate.published), len(gate.withheld)
-    return f"{published} product{'s' if published != 1 else ''} published, {withheld} withheld"
+    kept = sum(1 for note in gate.revisions if note.restored)
+    also = f" ({kept} at the approved revision while an edit awaits sign-offs)" if kept else ""
+    return f"{published} product{'s' if published != 1 else ''} published{also}, {withheld} withheld"
 
 
 def load_or_report(root: Path, stream: TextIO, consequence: str) -> Site | None:

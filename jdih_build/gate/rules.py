@@ -51,9 +51,18 @@ class StepResult:
 
 
 @dataclass(frozen=True)
+class ApprovedRevision:
+    """The product is published from its git history: its file was edited after its sign-offs, and
+    these are the bytes they approved (gate/revisions.py)."""
+
+    commit: str             # the commit that gave the .md its approved bytes
+
+
+@dataclass(frozen=True)
 class Verdict:
     product: Product
     steps: tuple[StepResult, ...]
+    revision: ApprovedRevision | None = None   # set when `product` is an approved revision from history
 
     @property
     def failures(self) -> tuple[Failure, ...]:
@@ -74,9 +83,22 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class RevisionNote:
+    """A product whose file no longer matches a full set of sign-offs for other bytes: either the
+    approved revision is published (`restored`, from `commit`), or it was not found (`reason`)."""
+
+    product_id: str
+    source: Path
+    restored: bool
+    commit: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class GateResult:
     verdicts: tuple[Verdict, ...]
     notices: tuple[Notice, ...]
+    revisions: tuple[RevisionNote, ...] = ()
 
     @property
     def published(self) -> tuple[Product, ...]:

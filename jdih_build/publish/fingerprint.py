@@ -48,7 +48,7 @@ def site_fingerprint(site: Site, salt: str, drafts: bool, source_date_epoch: str
 # The fields of each class `Fingerprints.entry` covers, checked against the classes by a test.
 ENTRY_PARTS = {
     "Entry": ("product", "verdict", "abstract", "relations", "files", "last_updated", "draft"),
-    "Verdict": ("product", "steps"),
+    "Verdict": ("product", "steps", "revision"),
     "StepResult": ("step", "record", "failures"),
     "RelationLink": ("kind", "label", "target", "catatan"),
     "FileEntry": ("attachment", "info"),
@@ -88,7 +88,8 @@ class Fingerprints:
                            tuple((r.kind, r.label, self.product(r.target), r.catatan) for r in entry.relations),
                            tuple((f.attachment.name, f.attachment.size, f.attachment.sha256, f.info.pages, f.info.error,
                                   _sha(f.info.text) if f.info.error else None) for f in entry.files),
-                           entry.last_updated.isoformat(), entry.draft)
+                           entry.last_updated.isoformat(), entry.draft,
+                           verdict.revision.commit if verdict.revision is not None else None)
             # The abstract is converted from the product's own text: covered by its fingerprint.
             self._entries[id(entry)] = found
         return found

@@ -20,6 +20,8 @@ Definitions (the lead's brief, with the decisions it left open written down here
 * Not measurable: the first step of the timeline (step 1, the proposal, has no start in the records:
   its `mutu_baku` cannot be checked), a rejection, a record from the future, and a record earlier
   than the previous one (out of order; the gate fails such a validasi step under rule 5.4).
+* Voided: a counting record whose `berkas` names other bytes than the product's files now (an edit
+  came after it). It is shown, not timed, and is not part of the timeline: the edit starts its own.
 * On time: `minutes <= allowed`. Late by `minutes - allowed`.
 * The next required step: the first `validasi` step the gate does not pass. Who may sign it: roster
   people with its role, active on today's date (in the UTC offset of the product's latest record, the
@@ -51,12 +53,14 @@ NO_START = "no_start"          # the first step of the timeline: nothing recorde
 REJECTED = "rejected"          # the counting record is `ditolak`
 FUTURE = "future"              # the record's waktu is later than now
 OUT_OF_ORDER = "out_of_order"  # signed before the previous recorded step
+VOIDED = "voided"              # it names other bytes: the files were edited after it
 
 REASON_TEXT = {
     NO_START: "no earlier record to start from",
     REJECTED: "rejected (ditolak)",
     FUTURE: "waktu is in the future",
     OUT_OF_ORDER: "signed before the previous recorded step",
+    VOIDED: "voided: the files changed after this sign-off",
 }
 
 
@@ -148,7 +152,14 @@ def _allowed(sop: Sop, after_index: int, upto_index: int) -> int:
     return sum(s.mutu_baku for s in sop.langkah[after_index + 1: upto_index + 1])
 
 
-def measure(sop: Sop, product_id: str, records: dict[int, SignOff], now: datetime) -> tuple[Measurement, ...]:
+def voided_steps(product: Product, records: dict[int, SignOff]) -> set[int]:
+    """The steps whose counting record names other bytes than the product's files now."""
+    files = product.file_hashes
+    return {no for no, record in records.items() if record.berkas and record.berkas_map != files}
+
+
+def measure(sop: Sop, product_id: str, records: dict[int, SignOff], now: datetime,
+            voided: set[int] | None = None) -> tuple[Measurement, ...]:
     """One Measurement per SOP step that has a counting record, in SOP order."""
     out: list[Measurement] = []
     previous: tuple[int, SignOff] | None = None      # (SOP position, record) of the timeline's last entry
@@ -156,6 +167,9 @@ def measure(sop: Sop, product_id: str, records: dict[int, SignOff], now: datetim
         record = records.get(step.no)
         if record is None:
             continue
+        if voided and step.no in voided:
+            out.append(Measurement(product_id, step, record, None, step.no, step.mutu_baku, None, VOIDED))
+            continue                                  # not part of the edit's timeline
         if record.keputusan != "disetujui" or record.waktu > now:
             reason = REJECTED if record.keputusan != "disetujui" else FUTURE
             out.append(Measurement(product_id, step, record, None, step.no, step.mutu_baku, None, reason))
@@ -214,12 +228,14 @@ def find_overdue(sop: Sop, records: dict[int, SignOff], next_step: Step | None, 
 
 def product_timing(site: Site, verdict: Verdict, now: datetime) -> ProductTiming:
     records = counting_records(site, verdict)
-    measurements = measure(site.sop, verdict.product.id, records, now)
+    voided = voided_steps(verdict.product, records)
+    measurements = measure(site.sop, verdict.product.id, records, now, voided)
     next_step = None if verdict.published else next_required_step(verdict)
     eligible: tuple[Person, ...] = ()
     if next_step is not None:
         eligible = eligible_signers(site, verdict, next_step, office_time(records.values(), now).date())
-    overdue = find_overdue(site.sop, records, next_step, now)
+    current = {no: r for no, r in records.items() if no not in voided}
+    overdue = find_overdue(site.sop, current, next_step, now)
     return ProductTiming(verdict.product, verdict, measurements, next_step, eligible, overdue)
 
 

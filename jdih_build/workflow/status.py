@@ -16,7 +16,10 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
       "summary": {"products": int, "published": int, "withheld": int, "overdue": int},
       "products": [{
         "id": str, "judul": str, "source": "<path of the .md, relative to the site>",
-        "published": bool,
+        "published": bool,                              # true too when the approved revision is kept
+        "revision": null | {"kept": bool,               # edited after a full set of sign-offs: the
+                            "commit": str,              #   approved revision is published (kept), or
+                            "reason": str},             #   could not be (reason): then it is withheld
         "signed": [{                                    # one per SOP step with a record that counts
           "step": int, "kegiatan": str, "peran": str,   # the step, and the role the SOP gives it
           "validasi": bool,
@@ -28,7 +31,7 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
           "allowed_minutes": int,                       # sum of mutu_baku of the covered steps
           "on_time": bool | null,                       # null when not timed
           "late_by_minutes": float | null,              # 0 when on time, null when not timed
-          "not_timed": null | "no_start" | "rejected" | "future" | "out_of_order"
+          "not_timed": null | "no_start" | "rejected" | "future" | "out_of_order" | "voided"
         }],
         "next_step": null | {"step": int, "kegiatan": str, "peran": str, "mutu_baku": int,
                              "may_sign": [str]},        # roster names, sorted
@@ -57,7 +60,8 @@ from typing import Any, TextIO
 
 from jdih_build.console.clock import now
 from jdih_build.console.reporting import load_or_report, rel
-from jdih_build.gate.rules import GateResult, evaluate
+from jdih_build.gate.revisions import judged_as_the_build
+from jdih_build.gate.rules import GateResult, RevisionNote, evaluate
 from jdih_build.model import Site
 from jdih_build.workflow.sop_timing import (
     REASON_TEXT,
@@ -96,7 +100,7 @@ def _signed(m: Measurement, root: Path) -> dict[str, Any]:
     }
 
 
-def _product(t: ProductTiming, root: Path) -> dict[str, Any]:
+def _product(t: ProductTiming, root: Path, note: RevisionNote | None) -> dict[str, Any]:
     next_step = None
     if t.next_step is not None:
         next_step = {"step": t.next_step.no, "kegiatan": t.next_step.kegiatan, "peran": t.next_step.pelaksana,
@@ -110,7 +114,8 @@ def _product(t: ProductTiming, root: Path) -> dict[str, Any]:
         "id": t.product.id,
         "judul": t.product.judul,
         "source": rel(t.product.source, root),
-        "published": t.published,
+        "published": t.published or (note is not None and note.restored),
+        "revision": None if note is None else {"kept": note.restored, "commit": note.commit, "reason": note.reason},
         "signed": [_signed(m, root) for m in t.measurements],
         "next_step": next_step,
         "overdue": overdue,
@@ -119,22 +124,26 @@ def _product(t: ProductTiming, root: Path) -> dict[str, Any]:
     }
 
 
-def status_data(site: Site, gate: GateResult, now: datetime, product_id: str | None = None) -> dict[str, Any]:
-    """The whole status as JSON-ready data (schema in the module docstring)."""
+def status_data(site: Site, gate: GateResult, now: datetime, product_id: str | None = None,
+                revisions: tuple[RevisionNote, ...] = ()) -> dict[str, Any]:
+    """The whole status as JSON-ready data (schema in the module docstring). `gate` judges the files
+    as they are now; `revisions` says which edited products keep their approved revision online."""
     root = site.root
+    notes = {n.product_id: n for n in revisions}
     chosen = [t for t in timings(site, gate, now) if product_id is None or t.product.id == product_id]
     notices = gate.notices
     if product_id is not None:
         folder = root / "approvals" / product_id
         notices = tuple(n for n in notices if n.path.parent == folder)
+    products = [_product(t, root, notes.get(t.product.id)) for t in chosen]
     return {
         "schema": SCHEMA,
         "now": now.isoformat(),
         "sop": {"nomor": site.sop.nomor, "nama": site.sop.nama, "pemisahan_tugas": site.sop.pemisahan_tugas},
-        "summary": {"products": len(chosen), "published": sum(1 for t in chosen if t.published),
-                    "withheld": sum(1 for t in chosen if not t.published),
+        "summary": {"products": len(products), "published": sum(1 for p in products if p["published"]),
+                    "withheld": sum(1 for p in products if not p["published"]),
                     "overdue": sum(1 for t in chosen if t.overdue is not None)},
-        "products": [_product(t, root) for t in chosen],
+        "products": products,
         "notices": [{"record": rel(n.path, root), "message": n.message, "fix": n.fix} for n in notices],
     }
 
@@ -180,8 +189,8 @@ def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
     cells = [str(s["step"]), s["peran"], s["oleh"], moment(s["waktu"])]
     if s["minutes"] is None:
         cells += ["-", f"{s['allowed_minutes']} min"]
-        verdict = f"not timed: {REASON_TEXT[s['not_timed']]}"
-        kind = "bad" if s["not_timed"] in ("rejected", "out_of_order", "future") else None
+        verdict = REASON_TEXT[s["not_timed"]] if s["not_timed"] == "voided" else f"not timed: {REASON_TEXT[s['not_timed']]}"
+        kind = "bad" if s["not_timed"] in ("rejected", "out_of_order", "future") else "warn" if s["not_timed"] == "voided" else None
     else:
         covers = f" (steps {s['covers']})" if "-" in s["covers"] else ""
         cells += [duration(s["minutes"]), f"{s['allowed_minutes']} min{covers}"]
@@ -191,7 +200,14 @@ def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
 
 
 def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
-    state = paint("published", "ok") if p["published"] else paint("WITHHELD", "bad")
+    revision = p.get("revision")
+    if revision is not None and revision["kept"]:
+        state = paint(f"published (the approved revision, commit {revision['commit'][:12]}); the edit awaits "
+                      "its sign-offs", "warn")
+    elif revision is not None:
+        state = paint(f"WITHHELD, although it was approved for other bytes: {revision['reason']}", "bad")
+    else:
+        state = paint("published", "ok") if p["published"] else paint("WITHHELD", "bad")
     lines = [f"{paint(p['id'], 'strong')}: {state}", f"  {p['judul']}", f"  {p['source']}"]
     if p["signed"]:
         header = ["step", "role", "signed by", "at", "took", "allowed", "result"]
@@ -257,7 +273,8 @@ def run_status(root: Path, product_id: str | None, as_json: bool, now: datetime,
         hint = f"; did you mean {', '.join(close)}?" if close else "; `jdih status` lists every product"
         print(f"error: no product has the id '{product_id}'{hint}", file=err)
         return EXIT_INVALID
-    data = status_data(site, evaluate(site, now), now, product_id)
+    gate = evaluate(site, now)
+    data = status_data(site, gate, now, product_id, judged_as_the_build(site, gate, now).revisions)
     if as_json:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:

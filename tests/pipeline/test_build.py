@@ -180,12 +180,15 @@ def test_cli_exit_codes(kit: SiteKit, capsys) -> None:
     assert usage.value.code == 2
 
 
-def test_check_fails_on_signoff_for_unknown_product(kit: SiteKit) -> None:
+def test_check_fails_on_signoff_for_unknown_product(kit: SiteKit, capsys) -> None:
     kit.add_product("kpt-1")
     kit.sign_all("kpt-1")
     kit.sign("kpt-1", 2, produk="kpt-1")
     shutil.copytree(kit.root / "approvals/kpt-1", kit.root / "approvals/kpt-lama")
     assert main(["check", "--site", str(kit.root)]) == 1
+    said = capsys.readouterr()
+    assert "input is valid" not in said.out   # issue 10: it said so, and then exited 1
+    assert "approvals/kpt-lama/" in said.err and "fix them" in said.out
 
 
 def test_check_writes_nothing(kit: SiteKit) -> None:

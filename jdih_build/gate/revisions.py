@@ -1,0 +1,191 @@
+"""The last approved revision stays published (issue 10).
+
+An edit changes a product's bytes, which voids every sign-off of it (CONTRACT 5.3). Instead of
+taking the law offline, the build looks in the site's git history for the revision whose bytes a
+full set of sign-offs names, and publishes that revision: its `.md` and attachments exactly as
+approved, parsed and gated again with every rule, against the records that name those bytes. The
+edit waits for its own sign-offs.
+
+Decisions (written down here because the contract is silent):
+- The records of a revision are those whose `berkas` names exactly its bytes; a record for other
+  bytes (a new sign-off for the edit, a rejection of the edit) says nothing about it. To take an
+  approved revision down, delete the product file, or remove (or reject, naming its bytes) its
+  sign-offs.
+- Only the product's current path is looked up: a product file moved to another folder has no
+  history here, and is withheld (loudly) until it is signed again.
+- Where no such revision is found (no git, a shallow clone, bytes never committed), the product is
+  withheld as before, and the build names it: it had a full set of sign-offs for other bytes.
+- `jdih serve --drafts` shows the edit itself, as a draft: the preview is for the editor's work.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from jdih_build.gate.rules import (
+    ApprovedRevision,
+    GateResult,
+    RevisionNote,
+    SignatureCheck,
+    Verdict,
+    default_signature_check,
+    evaluate_product,
+)
+from jdih_build.load.attachments import unsafe_name
+from jdih_build.load.content import read_product
+from jdih_build.load.git_history import GitHistory, HistoryLookup
+from jdih_build.load.problems import Problems
+from jdih_build.model import Person, Product, SignOff, Site, Sop
+
+FileSet = tuple[tuple[str, str], ...]   # (name relative to the .md's folder, sha256), sorted
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Bytes other than today's that every required step approved."""
+
+    files: FileSet
+    records: tuple[SignOff, ...]     # the records that name exactly these bytes
+    newest: datetime
+
+
+def approved_sets(product: Product, records: Sequence[SignOff], sop: Sop) -> list[Candidate]:
+    """The sets of bytes, other than the product's own, for which every `validasi` step has a
+    `disetujui` record; the most recently approved first."""
+    current = tuple(sorted(product.file_hashes.items()))
+    by_set: dict[FileSet, list[SignOff]] = defaultdict(list)
+    for record in records:
+        by_set[tuple(sorted(record.berkas))].append(record)
+    required = {s.no for s in sop.validation_steps}
+    found = []
+    for files, named in by_set.items():
+        approved = {r.langkah for r in named if r.keputusan == "disetujui"}
+        if files != current and required and required <= approved:
+            found.append(Candidate(files, tuple(named), max(r.waktu for r in named)))
+    return sorted(found, key=lambda c: (c.newest, c.files), reverse=True)
+
+
+def _site_path(product: Product, name: str, content_dir: Path) -> Path | None:
+    """Where a file a sign-off names lies (relative to the .md's folder), if it is a name a product
+    may have: inside content/, every part a safe name. A record's keys are input like any other."""
+    if not name or "\\" in name or name.startswith("/") or posixpath.normpath(name) != name:
+        return None
+    if any(part == ".." or unsafe_name(part) is not None for part in name.split("/")):
+        return None
+    target = Path(os.path.normpath(product.source.parent / name))
+    return target if target.is_relative_to(content_dir) else None
+
+
+class RevisionFinder:
+    """Finds and materialises approved revisions for one build (files below `workdir`)."""
+
+    def __init__(self, site: Site, history: GitHistory | None, workdir: Path, now: datetime,
+                 check_signature: SignatureCheck = default_signature_check) -> None:
+        self.site = site
+        self.history = history
+        self.workdir = workdir
+        self.now = now
+        self.check_signature = check_signature
+        self.content_dir = site.root / "content"
+        self.people: dict[str, Person] = {p.nama: p for p in site.roster}
+
+    def restore(self, gate: GateResult) -> GateResult:
+        by_folder: dict[str, list[SignOff]] = defaultdict(list)
+        for record in self.site.signoffs:
+            by_folder[record.folder].append(record)
+        waiting = {v.product.id: approved_sets(v.product, by_folder.get(v.product.id, []), self.site.sop)
+                   for v in gate.verdicts if not v.published}
+        waiting = {pid: found for pid, found in waiting.items() if found}
+        if not waiting:
+            return gate
+        products = {v.product.id: v.product for v in gate.verdicts}
+        lookup = self._lookup({pid: products[pid] for pid in waiting}, waiting)
+        verdicts: list[Verdict] = []
+        notes: list[RevisionNote] = []
+        for verdict in gate.verdicts:
+            found = waiting.get(verdict.product.id)
+            if found is None:
+                verdicts.append(verdict)
+                continue
+            restored, reason = self._first_valid(verdict.product, found, lookup)
+            if restored is not None:
+                verdicts.append(restored)
+                assert restored.revision is not None
+                notes.append(RevisionNote(verdict.product.id, verdict.product.source, True, restored.revision.commit, ""))
+            else:
+                verdicts.append(verdict)
+                notes.append(RevisionNote(verdict.product.id, verdict.product.source, False, "", reason))
+        return GateResult(tuple(verdicts), gate.notices, tuple(notes))
+
+    def _lookup(self, products: dict[str, Product], waiting: dict[str, list[Candidate]]) -> HistoryLookup:
+        if self.history is None:
+            return HistoryLookup(unavailable="the site's git history is not read here")
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for pid, candidates in waiting.items():
+            for candidate in candidates:
+                for name, sha in candidate.files:
+                    path = _site_path(products[pid], name, self.content_dir)
+                    relative = self.history.relative(path) if path is not None else None
+                    if relative is not None:
+                        wanted[relative].add(sha)
+        return self.history.lookup(wanted)
+
+    def _first_valid(self, product: Product, candidates: list[Candidate], lookup: HistoryLookup) -> tuple[Verdict | None, str]:
+        """The newest approved revision that passes the gate, or why there is none."""
+        if lookup.unavailable is not None:
+            return None, lookup.unavailable
+        reasons: list[str] = []
+        for number, candidate in enumerate(candidates):
+            verdict, reason = self._try(product, candidate, lookup, number)
+            if verdict is not None:
+                return verdict, ""
+            reasons.append(reason)
+        reason = reasons[0]
+        if lookup.shallow:
+            reason += "; this is a shallow clone: fetch the whole history (git fetch --unshallow)"
+        return None, reason
+
+    def _try(self, product: Product, candidate: Candidate, lookup: HistoryLookup, number: int) -> tuple[Verdict | None, str]:
+        assert self.history is not None
+        if product.source_name not in dict(candidate.files):
+            return None, f"the sign-offs name other files ({', '.join(n for n, _ in candidate.files)}), not {product.source_name}"
+        base = self.workdir / product.id / str(number)
+        md_copy: Path | None = None
+        commit = ""
+        for name, sha in candidate.files:
+            path = _site_path(product, name, self.content_dir)
+            relative = self.history.relative(path) if path is not None else None
+            blob = lookup.found.get((relative, sha)) if relative is not None and path is not None else None
+            if blob is None or path is None:
+                return None, f"no commit holds the approved bytes of {name}"
+            copy = base / "content" / path.relative_to(self.content_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(blob.data)
+            if name == product.source_name:
+                md_copy, commit = copy, blob.commit
+        assert md_copy is not None
+        problems = Problems(base)
+        parsed = read_product(md_copy, base / "content", self.site.config, problems)
+        if parsed is None:
+            first = problems.items[0] if problems.items else None
+            return None, f"the approved revision (commit {commit[:12]}) no longer reads: {first.message if first else 'invalid'}"
+        revision = replace(parsed, source=product.source)
+        verdict = evaluate_product(revision, list(candidate.records), self.site.sop, self.people, self.now,
+                                   self.check_signature)
+        if not verdict.published:
+            return None, f"the approved revision (commit {commit[:12]}) fails the gate: {verdict.failures[0].message}"
+        return Verdict(revision, verdict.steps, ApprovedRevision(commit)), ""
+
+
+def judged_as_the_build(site: Site, gate: GateResult, now: datetime) -> GateResult:
+    """The gate as the build will judge the edited products, for the commands that publish nothing
+    (check, status): the revisions' files are removed on return, so nothing may be copied from them."""
+    with tempfile.TemporaryDirectory(prefix="jdih-revisi-") as workdir:
+        return RevisionFinder(site, GitHistory(site.root), Path(workdir), now).restore(gate)
