@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 TIPE_DOKUMEN = ("peraturan", "monografi", "artikel", "putusan")
 STATUS_VALUES = ("Berlaku", "Tidak Berlaku")
@@ -176,6 +177,11 @@ class SiteConfig:
     alamat: str | None = None
     telepon: str | None = None
     bahasa: str = "Indonesia"
+    zona_waktu: str = "Asia/Jakarta"   # IANA name: the office's clock (checked by load/settings.py)
+
+    @property
+    def zone(self) -> tzinfo:
+        return ZoneInfo(self.zona_waktu)
 
 
 @dataclass(frozen=True)

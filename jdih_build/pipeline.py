@@ -7,7 +7,6 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
-from jdih_build.gate.revisions import RevisionFinder
+from jdih_build.gate.revisions import RevisionFiles, RevisionFinder
 from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
@@ -152,9 +151,9 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
     with BuildCache.opened(cache_dir) as cache, frozen_for_the_build(), \
-            tempfile.TemporaryDirectory(prefix="jdih-revisi-") as revisions_dir:   # approved revisions' files
+            RevisionFiles() as revision_files:   # approved revisions' files, where an edit waits
         report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
-                        default_workers() if workers is None else workers, search_shard_size, cache, Path(revisions_dir))
+                        default_workers() if workers is None else workers, search_shard_size, cache, revision_files)
         if cache_dir is not None and not cache.enabled:
             report.warnings.append(f"{cache_dir}: the cache is in use by another build (or cannot be written); "
                                    "this build ran without it")
@@ -178,7 +177,7 @@ def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
 
 def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_files: PdfReading, drafts: bool,
            search: bool, progress: Progress | None, workers: int, search_shard_size: int, cache: BuildCache,
-           revisions_dir: Path) -> BuildReport:
+           revision_files: RevisionFiles) -> BuildReport:
     report = BuildReport(out=out)
     started = time.perf_counter()
     with collector_paused():
@@ -198,7 +197,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     with collector_paused():
         report.gate = evaluate(site, now)
     if not drafts:   # the preview's drafts show the edit itself
-        report.gate = RevisionFinder(site, GitHistory(site.root), revisions_dir, now).restore(report.gate)
+        report.gate = RevisionFinder(site, GitHistory(site.root), revision_files, now).restore(report.gate)
     report.site = site
     report.lap("gate", started)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
@@ -304,7 +303,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         started = report.lap("plan", started)
         if progress is not None and workers <= 1:
             jobs = list(progress.track(jobs))
-        renderer = Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop)
+        renderer = Renderer(make_environment(site.templates_dir, site.config.zone), site.config, catalogue, site.sop)
         pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers, present)
         report.pages = len(jobs)
         written = list(pages)

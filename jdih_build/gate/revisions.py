@@ -83,14 +83,34 @@ def _site_path(product: Product, name: str, content_dir: Path) -> Path | None:
     return target if target.is_relative_to(content_dir) else None
 
 
-class RevisionFinder:
-    """Finds and materialises approved revisions for one build (files below `workdir`)."""
+class RevisionFiles:
+    """A private folder for the approved revisions' files, made only when one is needed, removed with
+    the build (the attachments are copied from it)."""
 
-    def __init__(self, site: Site, history: GitHistory | None, workdir: Path, now: datetime,
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def folder(self) -> Path:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="jdih-revisi-")
+        return Path(self._folder.name)
+
+    def __enter__(self) -> RevisionFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
+class RevisionFinder:
+    """Finds and materialises approved revisions for one build (in `files`)."""
+
+    def __init__(self, site: Site, history: GitHistory | None, files: RevisionFiles, now: datetime,
                  check_signature: SignatureCheck = default_signature_check) -> None:
         self.site = site
         self.history = history
-        self.workdir = workdir
+        self.files = files
         self.now = now
         self.check_signature = check_signature
         self.content_dir = site.root / "content"
@@ -156,7 +176,14 @@ class RevisionFinder:
         assert self.history is not None
         if product.source_name not in dict(candidate.files):
             return None, f"the sign-offs name other files ({', '.join(n for n, _ in candidate.files)}), not {product.source_name}"
-        base = self.workdir / product.id / str(number)
+        try:
+            return self._materialised(product, candidate, lookup, self.files.folder() / product.id / str(number))
+        except OSError as exc:
+            return None, f"the approved revision's files cannot be written to a temporary folder ({exc.strerror or exc})"
+
+    def _materialised(self, product: Product, candidate: Candidate, lookup: HistoryLookup,
+                      base: Path) -> tuple[Verdict | None, str]:
+        assert self.history is not None
         md_copy: Path | None = None
         commit = ""
         for name, sha in candidate.files:
@@ -187,5 +214,5 @@ class RevisionFinder:
 def judged_as_the_build(site: Site, gate: GateResult, now: datetime) -> GateResult:
     """The gate as the build will judge the edited products, for the commands that publish nothing
     (check, status): the revisions' files are removed on return, so nothing may be copied from them."""
-    with tempfile.TemporaryDirectory(prefix="jdih-revisi-") as workdir:
-        return RevisionFinder(site, GitHistory(site.root), Path(workdir), now).restore(gate)
+    with RevisionFiles() as files:
+        return RevisionFinder(site, GitHistory(site.root), files, now).restore(gate)

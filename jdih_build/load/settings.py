@@ -6,13 +6,15 @@ import os
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SETTINGS_BYTES, InputFileError, read_regular
 from jdih_build.load.strict_yaml import CONTROL_CHARACTERS
 from jdih_build.model import SiteConfig
 
-KEYS = ("judul_situs", "base_url", "instansi", "tempat", "alamat", "telepon", "bahasa")
+KEYS = ("judul_situs", "base_url", "instansi", "tempat", "alamat", "telepon", "bahasa", "zona_waktu")
+ZONE_EXAMPLES = "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
 REQUIRED = ("judul_situs", "base_url")  # instansi/tempat only supply defaults
 
 
@@ -82,6 +84,10 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
             values.pop("base_url")
         else:
             values["base_url"] = normalised
+    if "zona_waktu" in values and not known_zone(values["zona_waktu"]):
+        problems.add(path, _line_of(text, "zona_waktu"), f"[tool.jdih] zona_waktu '{values['zona_waktu']}' is not a "
+                     "time zone this computer knows", f"write an IANA name, e.g. {ZONE_EXAMPLES}")
+        values.pop("zona_waktu")
     for key in REQUIRED:
         if key not in values and not any(key in p.message for p in problems.items[before:]):
             problems.add(path, None, f"[tool.jdih] lacks '{key}'", f'add {key} = "..." under [tool.jdih]')
@@ -95,4 +101,16 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         alamat=values.get("alamat"),
         telepon=values.get("telepon"),
         bahasa=values.get("bahasa", "Indonesia"),
+        zona_waktu=values.get("zona_waktu", "Asia/Jakarta"),
     )
+
+
+def known_zone(name: str) -> bool:
+    """An IANA zone name that zoneinfo can load (from the system's tzdata or the tzdata package)."""
+    if name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True

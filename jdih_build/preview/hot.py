@@ -38,7 +38,7 @@ class Served:
     def of(cls, site: Site, catalogue: Catalogue, folder: Path) -> Served:
         """Made after each full build, with the product template compiled and the Markdown converter
         built, so that the first update does not wait for them."""
-        renderer = Renderer(make_environment(site.templates_dir), site.config, catalogue, site.sop)
+        renderer = Renderer(make_environment(site.templates_dir, site.config.zone), site.config, catalogue, site.sop)
         with contextlib.suppress(Exception):   # a broken template is the full build's to report
             renderer.env.get_template("produk.html")
         parse_abstract("*siap*")

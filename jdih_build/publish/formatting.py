@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
@@ -18,11 +18,22 @@ def tanggal(value: date | datetime | None) -> str:
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
-def waktu(value: datetime) -> str:
-    """25 Oktober 2023 09.30 (UTC+07:00): the record's own clock, with its offset."""
+def zone_label(value: datetime) -> str:
+    """The zone a moment is written in, as an Indonesian reader names it: WIB, WITA, WIT (the zone's
+    own abbreviation where it has one), else its UTC offset (UTC+07:00)."""
+    name = value.tzname() or ""
+    if name.isalpha() and name.isupper():
+        return name
     offset = value.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    return f"{tanggal(value)} {value:%H.%M} ({zone})"
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+def waktu(value: datetime, zone: tzinfo | None = None) -> str:
+    """25 Oktober 2023 09.30 WIB: on the office's clock (`zone`, the site's zona_waktu), else on the
+    record's own, with its offset."""
+    if zone is not None:
+        value = value.astimezone(zone)
+    return f"{tanggal(value)} {value:%H.%M} {zone_label(value)}"
 
 
 def ukuran(size: int) -> str:

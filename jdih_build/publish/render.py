@@ -7,9 +7,11 @@ static), so adding a product re-renders only the pages that list it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,7 +57,8 @@ def root_for(path: str) -> str:
     return "../" * path.count("/")
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, zone: tzinfo | None = None) -> jinja2.Environment:
+    """The templates' environment; times are shown on the office's clock (`zone`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,                       # never off: every value from content is escaped
@@ -65,7 +68,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,   # one environment per build: no stat of the template file per page
     )
-    env.filters.update(tanggal=formatting.tanggal, waktu=formatting.waktu, ukuran=formatting.ukuran,
+    env.filters.update(tanggal=formatting.tanggal, waktu=functools.partial(formatting.waktu, zone=zone),
+                       ukuran=formatting.ukuran,
                        peran_label=formatting.peran_label, slugify=formatting.slugify)
     return env
 

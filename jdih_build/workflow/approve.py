@@ -32,7 +32,7 @@ from jdih_build.workflow.approve_checks import (
     gate_refusals,
     holders,
     later_failures,
-    local_now,
+    office_now,
     parse_at,
 )
 from jdih_build.workflow.signing_key import (
@@ -120,7 +120,7 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
             refusals.append(Refusal("--at", reason or "bad time",
                                     "write e.g. --at 2024-03-01T09:30:00+07:00 (date, time and UTC offset)"))
     else:
-        waktu = local_now()
+        waktu = office_now(site.config.zone)
     if refusals:
         return _refuse(refusals)
     assert waktu is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from jdih_build.console.reporting import rel
@@ -58,11 +58,12 @@ def parse_at(text: str) -> tuple[datetime | None, str | None]:
     return moment.replace(microsecond=0), None
 
 
-def local_now() -> datetime:
-    """Now, in the computer's local offset, to the second."""
-    moment = datetime.now().astimezone().replace(microsecond=0)
+def office_now(zone: tzinfo) -> datetime:
+    """Now on the office's clock (the site's zona_waktu), to the second: what a sign-off records
+    when --at is not given, whatever the computer's own zone (a CI runner's is UTC)."""
+    moment = datetime.now(zone).replace(microsecond=0)
     offset = moment.utcoffset()
-    if offset is None or offset % timedelta(minutes=1):
+    if offset is None or offset % timedelta(minutes=1):   # a record's waktu carries a whole-minute offset
         moment = moment.astimezone(UTC)
     return moment
 

@@ -28,7 +28,7 @@ import io
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,7 +46,6 @@ from jdih_build.workflow.sop_timing import (
     Measurement,
     ProductTiming,
     StepSummary,
-    office_time,
     summarize,
     timings,
 )
@@ -194,20 +193,20 @@ def _step_row(s: StepSummary) -> dict[str, Any]:
     }
 
 
-def _overdue_row(t: ProductTiming) -> dict[str, Any]:
+def _overdue_row(t: ProductTiming, zone: tzinfo) -> dict[str, Any]:
     late = t.overdue
     assert late is not None
     return {"id": t.product.id, "judul": t.product.judul, "langkah": late.step.no, "kegiatan": late.step.kegiatan,
             "pelaksana": formatting.peran_label(late.step.pelaksana),
             "dapat_menandatangani": ", ".join(p.nama for p in t.eligible) or "tidak ada petugas yang dapat",
-            "sejak": formatting.waktu(late.since.waktu), "sejak_langkah": late.since.langkah,
+            "sejak": formatting.waktu(late.since.waktu, zone), "sejak_langkah": late.since.langkah,
             "menunggu": lama(late.waiting_minutes), "batas": menit(late.allowed), "terlambat": lama(late.late_by)}
 
 
-def _detail_row(m: Measurement) -> dict[str, Any]:
+def _detail_row(m: Measurement, zone: tzinfo) -> dict[str, Any]:
     assert m.start is not None
     return {"produk": m.product_id, "langkah": m.step.no, "rentang": m.span.replace("-", "–"), "oleh": m.record.oleh,
-            "mulai": formatting.waktu(m.start.waktu), "selesai": formatting.waktu(m.record.waktu),
+            "mulai": formatting.waktu(m.start.waktu, zone), "selesai": formatting.waktu(m.record.waktu, zone),
             "durasi": menit(m.minutes), "batas": menit(m.allowed), "tepat": bool(m.on_time),
             "terlambat": "-" if m.on_time else lama(m.late_by or 0)}
 
@@ -218,7 +217,7 @@ def report_context(report: Report) -> dict[str, Any]:
     on_time = sum(1 for m in measured if m.on_time)
     return {
         "site": site.config, "sop": sop, "instansi": sop.instansi or site.config.instansi or site.config.judul_situs,
-        "periode": report.period.text(), "per": formatting.waktu(office_time(site.signoffs, report.now)),
+        "periode": report.period.text(), "per": formatting.waktu(report.now, site.config.zone),
         "ringkasan": {
             "produk": len(report.products), "terbit": sum(1 for t in report.products if t.published),
             "ditahan": sum(1 for t in report.products if not t.published), "pengukuran": len(measured),
@@ -227,8 +226,8 @@ def report_context(report: Report) -> dict[str, Any]:
         },
         "langkah": [_step_row(s) for s in report.steps],
         "grafik": [{"no": s.step.no, "svg": step_chart(s)} for s in report.steps if s.count],
-        "lewat_batas": [_overdue_row(t) for t in report.overdue],
-        "rinci": [_detail_row(m) for m in measured],
+        "lewat_batas": [_overdue_row(t, site.config.zone) for t in report.overdue],
+        "rinci": [_detail_row(m, site.config.zone) for m in measured],
         "berkas": {"csv": CSV_NAME, "rinci": DETAIL_NAME},
     }
 

@@ -24,9 +24,9 @@ Definitions (the lead's brief, with the decisions it left open written down here
   came after it). It is shown, not timed, and is not part of the timeline: the edit starts its own.
 * On time: `minutes <= allowed`. Late by `minutes - allowed`.
 * The next required step: the first `validasi` step the gate does not pass. Who may sign it: roster
-  people with its role, active on today's date (in the UTC offset of the product's latest record, the
-  office's own clock, else that of `now`), and, where `pemisahan_tugas` holds, not the signer of the
-  counting record of another `validasi` step of the product (as the gate counts them).
+  people with its role, active on today's date, and, where `pemisahan_tugas` holds, not the signer of the
+  counting record of another `validasi` step of the product (as the gate counts them). "Today" is
+  the date on the office's clock: the site's `zona_waktu` (default Asia/Jakarta).
 * Overdue: a product not published whose next required step is not done, whose last sign-off (the
   latest counting record, not in the future, of any decision) is older than the time allowed for
   the steps from that record to the next required step (the sum of their `mutu_baku`; the next
@@ -41,7 +41,7 @@ Definitions (the lead's brief, with the decisions it left open written down here
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -193,10 +193,9 @@ def next_required_step(verdict: Verdict) -> Step | None:
     return next((r.step for r in verdict.steps if not r.ok), None)
 
 
-def office_time(records: Iterable[SignOff], now: datetime) -> datetime:
-    """`now` on the office's clock: in the UTC offset of the latest record, else as given."""
-    latest = max(records, key=lambda r: r.waktu, default=None)
-    return now.astimezone(latest.waktu.tzinfo) if latest is not None else now
+def office_time(site: Site, now: datetime) -> datetime:
+    """`now` on the office's clock: the site's zona_waktu."""
+    return now.astimezone(site.config.zone)
 
 
 def eligible_signers(site: Site, verdict: Verdict, step: Step, today: date) -> tuple[Person, ...]:
@@ -233,7 +232,7 @@ def product_timing(site: Site, verdict: Verdict, now: datetime) -> ProductTiming
     next_step = None if verdict.published else next_required_step(verdict)
     eligible: tuple[Person, ...] = ()
     if next_step is not None:
-        eligible = eligible_signers(site, verdict, next_step, office_time(records.values(), now).date())
+        eligible = eligible_signers(site, verdict, next_step, office_time(site, now).date())
     current = {no: r for no, r in records.items() if no not in voided}
     overdue = find_overdue(site.sop, current, next_step, now)
     return ProductTiming(verdict.product, verdict, measurements, next_step, eligible, overdue)

@@ -12,6 +12,7 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
     {
       "schema": "jdih-status/1",
       "now": "<ISO 8601 with offset>",                  # the clock the status was computed at
+      "zona_waktu": str,                                # the site's time zone (IANA), for the text form
       "sop": {"nomor": str, "nama": str, "pemisahan_tugas": bool},
       "summary": {"products": int, "published": int, "withheld": int, "overdue": int},
       "products": [{
@@ -57,12 +58,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from jdih_build.console.clock import now
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import GateResult, RevisionNote, evaluate
 from jdih_build.model import Site
+from jdih_build.publish.formatting import zone_label
 from jdih_build.workflow.sop_timing import (
     REASON_TEXT,
     Measurement,
@@ -139,6 +142,7 @@ def status_data(site: Site, gate: GateResult, now: datetime, product_id: str | N
     return {
         "schema": SCHEMA,
         "now": now.isoformat(),
+        "zona_waktu": site.config.zona_waktu,
         "sop": {"nomor": site.sop.nomor, "nama": site.sop.nama, "pemisahan_tugas": site.sop.pemisahan_tugas},
         "summary": {"products": len(products), "published": sum(1 for p in products if p["published"]),
                     "withheld": sum(1 for p in products if not p["published"]),
@@ -161,12 +165,13 @@ def duration(minutes: float) -> str:
     return f"{days} d {rest // 60} h"
 
 
-def moment(iso: str) -> str:
-    """'2023-11-09T09:35:00+07:00' -> '2023-11-09 09:35 +07:00' (the record's own offset)."""
+def moment(iso: str, zone: str | None = None) -> str:
+    """'2023-11-09T02:35:00+00:00' -> '2023-11-09 09:35 WIB': on the office's clock (`zone`, the site's
+    zona_waktu), else on the record's own."""
     value = datetime.fromisoformat(iso)
-    offset = value.strftime("%z")
-    zone = f"{offset[:3]}:{offset[3:]}" if offset else ""
-    return f"{value:%Y-%m-%d %H:%M} {zone}".rstrip()
+    if zone is not None:
+        value = value.astimezone(ZoneInfo(zone))
+    return f"{value:%Y-%m-%d %H:%M} {zone_label(value)}"
 
 
 Paint = Callable[[str, str], str]
@@ -185,8 +190,8 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows]
 
 
-def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
-    cells = [str(s["step"]), s["peran"], s["oleh"], moment(s["waktu"])]
+def _step_row(s: dict[str, Any], zone: str | None) -> tuple[list[str], str | None]:
+    cells = [str(s["step"]), s["peran"], s["oleh"], moment(s["waktu"], zone)]
     if s["minutes"] is None:
         cells += ["-", f"{s['allowed_minutes']} min"]
         verdict = REASON_TEXT[s["not_timed"]] if s["not_timed"] == "voided" else f"not timed: {REASON_TEXT[s['not_timed']]}"
@@ -199,7 +204,7 @@ def _step_row(s: dict[str, Any]) -> tuple[list[str], str | None]:
     return cells + [verdict], kind
 
 
-def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
+def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> list[str]:
     revision = p.get("revision")
     if revision is not None and revision["kept"]:
         state = paint(f"published (the approved revision, commit {revision['commit'][:12]}); the edit awaits "
@@ -214,7 +219,7 @@ def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
         rows: list[list[str]] = [header]
         kinds: list[str | None] = [None]
         for s in p["signed"]:
-            row, kind = _step_row(s)
+            row, kind = _step_row(s, zone)
             rows.append(row)
             kinds.append(kind)
         for line, kind in zip(_table(rows), kinds, strict=False):
@@ -230,7 +235,7 @@ def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
     if late is not None:
         lines.append("  " + paint(
             f"OVERDUE: step {late['step']} waiting {duration(late['waiting_minutes'])} since step {late['since_step']} "
-            f"({moment(late['since'])}); allowed {duration(late['allowed_minutes'])}, "
+            f"({moment(late['since'], zone)}); allowed {duration(late['allowed_minutes'])}, "
             f"late by {duration(late['late_by_minutes'])}", "bad"))
     if p["failures"]:
         lines.append("  not published because:")
@@ -244,11 +249,12 @@ def product_lines(p: dict[str, Any], paint: Paint) -> list[str]:
 def status_text(data: dict[str, Any], colour: bool = False) -> str:
     paint = painter(colour)
     s = data["summary"]
-    lines = [f"SOP {data['sop']['nomor']} at {moment(data['now'])}: {s['products']} product(s), "
+    zone = data.get("zona_waktu")
+    lines = [f"SOP {data['sop']['nomor']} at {moment(data['now'], zone)}: {s['products']} product(s), "
              f"{s['published']} published, {s['withheld']} withheld, {s['overdue']} overdue"]
     for p in data["products"]:
         lines.append("")
-        lines += product_lines(p, paint)
+        lines += product_lines(p, paint, zone)
     if data["notices"]:
         lines.append("")
         lines += [f"notice: {n['record']}: {n['message']} - {n['fix']}" for n in data["notices"]]

@@ -214,6 +214,29 @@ def test_base_url_must_be_absolute(kit: SiteKit) -> None:
     assert "pyproject.toml:3: [tool.jdih] base_url 'jdih.uji.example' is not an absolute" in only_problem(kit, "pyproject.toml")
 
 
+@pytest.mark.parametrize("zone", ["Asia/Jakrta", "WIB", "../../etc/passwd", "/usr/share/zoneinfo/UTC"])
+def test_zona_waktu_must_be_a_known_zone(kit: SiteKit, zone: str) -> None:
+    pyproject = kit.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f'zona_waktu = "{zone}"\n')
+    found = only_problem(kit, "pyproject.toml")
+    assert f"pyproject.toml:6: [tool.jdih] zona_waktu '{zone}' is not a time zone" in found and "Asia/Makassar" in found
+
+
+@pytest.mark.parametrize("zone, label", [(None, "WIB"), ("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")])
+def test_zona_waktu_defaults_to_jakarta_and_names_the_zone(kit: SiteKit, zone: str | None, label: str) -> None:
+    from datetime import UTC, datetime
+
+    from jdih_build.publish.formatting import waktu
+
+    if zone is not None:
+        pyproject = kit.root / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text() + f'zona_waktu = "{zone}"\n')
+    site, problems = load_site(kit.root)
+    assert site is not None, problems.sorted()
+    assert site.config.zona_waktu == (zone or "Asia/Jakarta")
+    assert waktu(datetime(2024, 3, 1, 2, 30, tzinfo=UTC), site.config.zone).endswith(label)
+
+
 def test_unreadable_utf8(kit: SiteKit) -> None:
     md = kit.add_product("kpt-1")
     md.write_bytes(b"---\njudul: \xff\n---\n")

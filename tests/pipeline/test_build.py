@@ -255,3 +255,16 @@ def test_a_long_list_links_a_window_of_its_pages(kit: SiteKit) -> None:
     linked = sorted({int(n) for n in re.findall(r'href="[^"]*keputusan/halaman/(\d+)/"', sixth)})
     assert linked == [4, 5, 7, 8, 11] and 'href="../../../../jenis/keputusan/"' in sixth
     assert sixth.count('class="celah"') == 2 and '<span aria-current="page">6</span>' in sixth
+
+
+@pytest.mark.parametrize("zone, shown", [(None, "1 Februari 2024 11.00 WIB"), ("Asia/Makassar", "1 Februari 2024 12.00 WITA")])
+def test_signoff_times_are_shown_on_the_offices_clock(kit: SiteKit, tmp_path: Path, zone: str | None, shown: str) -> None:
+    """Issue 10: the site shows WIB/WITA/WIT (zona_waktu), not a UTC offset."""
+    if zone is not None:
+        settings = kit.root / "pyproject.toml"
+        settings.write_text(settings.read_text(encoding="utf-8") + f'zona_waktu = "{zone}"\n', encoding="utf-8")
+    kit.add_product("kpt-1")
+    kit.sign_all("kpt-1")
+    assert build(kit.root, tmp_path / "out", NOW).ok
+    page = (tmp_path / "out" / "produk" / "kpt-1" / "index.html").read_text(encoding="utf-8")
+    assert shown in page and "UTC+" not in page

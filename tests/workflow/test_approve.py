@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -409,6 +409,27 @@ def test_default_waktu_is_now_with_offset(site: Path) -> None:
     waktu = datetime.fromisoformat(next(line for line in text.splitlines() if line.startswith("waktu: "))[7:])
     assert waktu.tzinfo is not None and waktu.microsecond == 0
     assert abs((datetime.now(UTC) - waktu).total_seconds()) < 60
+    assert waktu.utcoffset() == timedelta(hours=7)   # the default zona_waktu, Asia/Jakarta (WIB)
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York"])
+def test_default_waktu_follows_the_sites_zone_not_the_computers(site: Path, machine_zone: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: on a UTC machine (a CI runner) the record said +00:00; it says the office's clock."""
+    import time
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    settings = site / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'zona_waktu = "Asia/Jayapura"\n', encoding="utf-8")
+    try:
+        result = jdih(site, PRODUCT, "--step", "4", "--by", "Wina Web")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert result.rc == 0, result.err
+    text = (site / RECORDS / "04-web_admin.yaml").read_text(encoding="utf-8")
+    assert "+09:00" in next(line for line in text.splitlines() if line.startswith("waktu: "))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_html_has_the_chart_and_the_tables(sample: SampleSite) -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     # standalone: inline CSS, nothing fetched
     assert "<style>" in html and "<link" not in html and "src=" not in html and "@import" not in html
-    assert "Keadaan per 1 Maret 2024 12.00 (UTC+07:00)" in html
+    assert "Keadaan per 1 Maret 2024 12.00 WIB" in html
 
 
 def test_same_input_and_clock_give_the_same_bytes(sample: SampleSite, tmp_path: Path) -> None:

@@ -236,11 +236,12 @@ def test_json_is_stable_and_documented(sample: SampleSite) -> None:
     first = status(sample.root, "--json")[1]
     assert first == status(sample.root, "--json")[1]
     data = json.loads(first)
-    assert list(data) == ["schema", "now", "sop", "summary", "products", "notices"]
+    assert list(data) == ["schema", "now", "zona_waktu", "sop", "summary", "products", "notices"]
     assert data["schema"] == "jdih-status/1" and data["now"] == "2024-03-01T12:00:00+07:00"
     assert data["summary"] == {"products": 5, "published": 1, "withheld": 4, "overdue": 2}
     assert [p["id"] for p in data["products"]] == ["baru", "ditolak", "lengkap", "pemisahan", "tertunda"]
-    assert list(data["products"][0]) == ["id", "judul", "source", "published", "signed", "next_step", "overdue", "failures"]
+    assert list(data["products"][0]) == ["id", "judul", "source", "published", "revision", "signed", "next_step",
+                                         "overdue", "failures"]
     assert data["products"][0]["source"] == "content/baru.md"
 
 
@@ -256,7 +257,7 @@ def test_text_output_is_aligned_and_plain_when_not_a_terminal(sample: SampleSite
     code, out, err = status(sample.root)
     assert code == 0 and err == ""
     assert "\033[" not in out
-    assert out.startswith("SOP 1/SOP/2024 at 2024-03-01 12:00 +07:00: 5 product(s), 1 published, 4 withheld, 2 overdue")
+    assert out.startswith("SOP 1/SOP/2024 at 2024-03-01 12:00 WIB: 5 product(s), 1 published, 4 withheld, 2 overdue")
     block = next(b for b in out.split("\n\n") if b.startswith("lengkap"))
     lines = block.splitlines()
     assert lines[:3] == ["lengkap: published", "  Keputusan Uji lengkap", "  content/lengkap.md"]
@@ -269,7 +270,7 @@ def test_text_output_is_aligned_and_plain_when_not_a_terminal(sample: SampleSite
         assert [row[at:].startswith(v) for row, v in zip(rows, values, strict=False)] == [True] * 5, column
     tertunda = next(b for b in out.split("\n\n") if b.startswith("tertunda"))
     assert "next: step 4 (Validasi akhir), role pengarah; may sign: Budi Pengarah, Rudi Ganda" in tertunda
-    assert "OVERDUE: step 4 waiting 2 h 10 min since step 3 (2024-03-01 09:50 +07:00); allowed 30 min, late by 1 h 40 min" in tertunda
+    assert "OVERDUE: step 4 waiting 2 h 10 min since step 3 (2024-03-01 09:50 WIB); allowed 30 min, late by 1 h 40 min" in tertunda
     assert "- rule 5.0, step 4:" in tertunda and "fix: the pengarah signs it" in tertunda
 
 
