@@ -119,6 +119,11 @@ def default_signature_check(data: bytes, signature: bytes, public_key: str) -> s
     return None
 
 
+def _a(role: str) -> str:
+    """'an administrator', 'a pengarah'."""
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
 def _fmt(moment: datetime) -> str:
     return moment.isoformat()
 
@@ -237,7 +242,7 @@ def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people:
         if record is None and not failures:
             holders = sorted(p.nama for p in people.values() if step.pelaksana in p.peran)
             who = f" (e.g. --by '{holders[0]}')" if holders else ""
-            failures.append(Failure(RULE_MISSING, step.no, f"step {step.no} ({step.kegiatan}) has no sign-off by a {step.pelaksana}",
+            failures.append(Failure(RULE_MISSING, step.no, f"step {step.no} ({step.kegiatan}) has no sign-off by {_a(step.pelaksana)}",
                                     f"the {step.pelaksana} signs it: jdih approve {product.id} --step {step.no}{who}"))
         if record is not None:
             failures += _check_record(product, step, record, sop, people, previous, now, check_signature)

@@ -1,4 +1,7 @@
-"""`jdih approve`: write one SOP sign-off (CONTRACT 4) with the current hashes, refusing what the gate refuses.
+"""`jdih approve`: write SOP sign-offs (CONTRACT 4) with the current hashes, refusing what the gate refuses.
+
+One product, several (`jdih approve A B C --step 8 --by NAME`) or every product waiting for the step
+(`--waiting`): the same step, signer, time and key for each, and each product checked on its own.
 
 The candidate record is built in memory first, with its exact bytes (and signature). The gate is then run
 on the product with the existing records plus the candidate: a record is written only if it would count.
@@ -20,7 +23,7 @@ from pathlib import Path
 from jdih_build import sshsig
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
-from jdih_build.model import SignOff, Site, Step
+from jdih_build.model import Person, Product, SignOff, Site, Step
 from jdih_build.workflow.approve_checks import (
     ROSTER_FILE,
     SOP_FILE,
@@ -48,7 +51,7 @@ from jdih_build.workflow.signoff_file import (
     write_record,
 )
 
-EXIT_OK, EXIT_REFUSED = 0, 1
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 APPROVED, REJECTED = "disetujui", "ditolak"
 
 
@@ -83,31 +86,64 @@ def next_lines(site: Site, verdict: Verdict, step: Step, reject: bool, now: date
 @dataclass(frozen=True)
 class Request:
     site: Path
-    product_id: str
+    product_ids: tuple[str, ...]   # empty with `waiting`
     step: int
     by: str
     reject: bool
     note: str | None
     at: str | None
     key: Path | None
+    waiting: bool = False          # every product whose next required step is `step`
 
 
-def _refuse(refusals: list[Refusal]) -> int:
+def _refuse(refusals: list[Refusal], product_id: str | None = None) -> int:
     for refusal in refusals:
         print(f"error: {refusal}", file=sys.stderr)
-    print("approve refused: nothing was written", file=sys.stderr)
+    about = f" for {product_id}" if product_id else ""
+    print(f"approve refused{about}: nothing was written", file=sys.stderr)
     return EXIT_REFUSED
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What one run of the command signs with: the same step, person, time, note and key for every product."""
+
+    site: Site
+    step: Step
+    person: Person
+    waktu: datetime
+    note: str | None
+    reject: bool
+    key: sshsig.PrivateKey | None
+    now: datetime
+
+
+def waiting_for(site: Site, step: Step, now: datetime) -> list[Product]:
+    """The products whose next required step (the first `validasi` step the gate does not pass) is `step`."""
+    found = []
+    by_folder: dict[str, list[SignOff]] = {}
+    for record in site.signoffs:
+        by_folder.setdefault(record.folder, []).append(record)
+    people = {p.nama: p for p in site.roster}
+    for product in site.products:
+        verdict = evaluate_product(product, by_folder.get(product.id, []), site.sop, people, now)
+        pending = next((s for s in verdict.steps if not s.ok), None)
+        if pending is not None and pending.step.no == step.no:
+            found.append(product)
+    return found
 
 
 def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
             passphrase: PassphraseSource = passphrase_from_environment_or_terminal) -> int:
+    """Sign one step of each product named (or waiting for it). Each product is decided on its own:
+    a refused product gets nothing written and the others are still signed; exit 1 if any was refused."""
     root = request.site.resolve()
     site = load_or_report(root, sys.stderr, "approve refused: fix them first (jdih check lists them); nothing was written")
     if site is None:
         return EXIT_REFUSED
 
     # 1. What the request names exists, and the request itself is complete.
-    refusals = check_lookup(site, request.product_id, request.step, request.by)
+    refusals = check_lookup(site, request.product_ids, request.step, request.by)
     note = request.note.strip() if request.note is not None else None
     if request.note is not None and not note:
         refusals.append(Refusal("--note", "the note is empty", "write the note, or leave --note out"))
@@ -124,15 +160,13 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     if refusals:
         return _refuse(refusals)
     assert waktu is not None
-    product = site.product(request.product_id)
     step = site.sop.step(request.step)
     person = site.person(request.by)
-    assert product is not None and step is not None and person is not None
+    assert step is not None and person is not None
 
-    # 2. The person, the time and the signature.
+    # 2. The person, the time and the signature: the same for every product.
     now = clock()
-    records = [r for r in site.signoffs if r.folder == product.id]
-    refusals = check_person(site, step, person, waktu) + check_timeline(site, step, waktu, records, now, request.reject)
+    refusals = check_person(site, step, person, waktu)
     if site.sop.tanda_tangan == "wajib" and request.key is None:
         refusals.append(Refusal(SOP_FILE, "the SOP requires signed sign-offs (tanda_tangan: wajib)",
                                 f"add --key with {person.nama}'s private key file"))
@@ -143,46 +177,80 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
         key, refusal = load_signing_key(request.key, person, passphrase)
         if refusal is not None:
             return _refuse([refusal])
+    signing = Signing(site, step, person, waktu, note, request.reject, key, now)
 
-    # 3. The candidate, checked by the gate together with the existing records.
+    products = waiting_for(site, step, now) if request.waiting else \
+        [p for p in (site.product(i) for i in request.product_ids) if p is not None]
+    if not products:
+        print(f"no product waits for step {step.no} ({step.kegiatan}): nothing to sign (jdih status shows each "
+              "product's next step)")
+        return EXIT_OK
+    results = []
+    for product in products:
+        if len(products) > 1:
+            print(f"{product.id}:")
+        results.append(sign_one(signing, product, root))
+    refused = [p.id for p, code in zip(products, results, strict=True) if code != EXIT_OK]
+    if len(products) > 1:
+        print(f"signed {len(products) - len(refused)} of {len(products)} product(s)"
+              + (f"; refused (nothing written for them): {', '.join(refused)}" if refused else ""))
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def sign_one(signing: Signing, product: Product, root: Path) -> int:
+    """Check and write one product's sign-off; nothing is written for it on a refusal."""
+    site, step, person, waktu, now = signing.site, signing.step, signing.person, signing.waktu, signing.now
+    records = [r for r in site.signoffs if r.folder == product.id]
+    refusals = check_timeline(site, step, waktu, records, now, signing.reject)
+    if refusals:
+        return _refuse(refusals, product.id)
+
+    # The candidate, checked by the gate together with the existing records.
+    decision = REJECTED if signing.reject else APPROVED
     path = record_path(root / "approvals" / product.id, step.no, step.pelaksana)
-    data = render_record(product.id, step.no, step.pelaksana, person.nama, REJECTED if request.reject else APPROVED,
-                         waktu, product.file_hashes, note)
-    signature = sshsig.sign(data, key) if key is not None else None
+    data = render_record(product.id, step.no, step.pelaksana, person.nama, decision, waktu, product.file_hashes,
+                         signing.note)
+    signature = sshsig.sign(data, signing.key) if signing.key is not None else None
     candidate = SignOff(path=path, folder=product.id, produk=product.id, langkah=step.no, peran=step.pelaksana,
-                        oleh=person.nama, keputusan=REJECTED if request.reject else APPROVED, waktu=waktu,
-                        berkas=tuple(sorted(product.file_hashes.items())), catatan=note, raw=data, signature=signature)
+                        oleh=person.nama, keputusan=decision, waktu=waktu,
+                        berkas=tuple(sorted(product.file_hashes.items())), catatan=signing.note, raw=data,
+                        signature=signature)
     people = {p.nama: p for p in site.roster}
     before = evaluate_product(product, records, site.sop, people, now)
     after = evaluate_product(product, records + [candidate], site.sop, people, now)
-    if step.validasi and not request.reject:
+    if step.validasi and not signing.reject:
         refusals = gate_refusals(after, step.no, path, root)
         if refusals:
-            return _refuse(refusals)
+            return _refuse(refusals, product.id)
 
     try:
         written = write_record(path, data, signature)
     except FileExistsError:
         return _refuse([Refusal(rel(path, root), "another record took this name while jdih approve ran",
-                                "run the command again")])
+                                "run the command again")], product.id)
     except OSError as exc:
         return _refuse([Refusal(rel(path, root), f"cannot write the sign-off: {exc.strerror or exc}",
-                                "check that approvals/ is writable")])
+                                "check that approvals/ is writable")], product.id)
 
     for done in written:
         print(f"wrote {rel(done, root)}")
-    decision = "rejected" if request.reject else "approved"
-    print(f"step {step.no} ({step.kegiatan}) {decision} by {person.nama} for {product.id} at {format_waktu(waktu)}")
+    verb = "rejected" if signing.reject else "approved"
+    print(f"step {step.no} ({step.kegiatan}) {verb} by {person.nama} for {product.id} at {format_waktu(waktu)}")
     for failure in later_failures(before, after, step.no):
-        print(f"warning: step {failure.step} no longer counts: {failure.message} - {failure.fix}", file=sys.stderr)
-    for line in next_lines(site, after, step, request.reject, now):
+        print(f"warning: a later sign-off no longer counts: {failure.message} - {failure.fix}", file=sys.stderr)
+    for line in next_lines(site, after, step, signing.reject, now):
         print(line)
     return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
-    return approve(Request(site=Path(args.site), product_id=args.id, step=args.step, by=args.by, reject=args.reject,
-                           note=args.note, at=args.at, key=Path(args.key) if args.key else None))
+    if bool(args.ids) == bool(args.waiting):
+        print("error: name the product id(s) to sign, or --waiting for every product waiting for --step, "
+              "not both", file=sys.stderr)
+        return EXIT_USAGE
+    return approve(Request(site=Path(args.site), product_ids=tuple(dict.fromkeys(args.ids)), step=args.step,
+                           by=args.by, reject=args.reject, note=args.note, at=args.at,
+                           key=Path(args.key) if args.key else None, waiting=args.waiting))
 
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -193,9 +261,12 @@ def register(commands: argparse._SubParsersAction, site_option: Callable[[argpar
                     "the sign-off: unknown product, step or person; a person without the step's role or not active; "
                     "an earlier validation step without a counting approval; a person who signed another validation "
                     "step (pemisahan_tugas); a time in the future or before the previous step; no --key where the SOP "
-                    "requires signatures. Exit 0 written, 1 refused, 2 usage.")
+                    "requires signatures. With several IDs or --waiting, each product is decided on its own: a refused "
+                    "one gets nothing written, the others are signed. Exit 0 written, 1 refused (any), 2 usage.")
     site_option(p)
-    p.add_argument("id", metavar="ID", help="the product's id")
+    p.add_argument("ids", nargs="*", metavar="ID", help="the product id(s); several sign the same step of each")
+    p.add_argument("--waiting", action="store_true",
+                   help="sign every product whose next required step is --step (a batch for one signer)")
     p.add_argument("--step", type=int, required=True, metavar="N", help="the SOP step number (approvals/sop.yaml)")
     p.add_argument("--by", required=True, metavar="NAME", help="the signer, exactly as named in approvals/petugas.yaml")
     p.add_argument("--reject", action="store_true", help="record a rejection (ditolak); needs --note")

@@ -32,8 +32,16 @@ ROSTER_FILE = "approvals/petugas.yaml"
 
 
 def close_matches(word: str, options: list[str]) -> list[str]:
-    exact = [o for o in options if o.casefold() == word.casefold()]
-    return exact or difflib.get_close_matches(word, options, n=3, cutoff=0.6)
+    """Options the user probably meant: the same but for case, else those with a word starting with
+    what was typed ('Rina' -> 'Rina Marlina'), else the similar ones."""
+    folded = word.casefold().strip()
+    exact = [o for o in options if o.casefold() == folded]
+    if exact:
+        return exact
+    begun = [o for o in options if folded and any(part.startswith(folded) for part in o.casefold().split())]
+    if begun:
+        return begun[:3]
+    return difflib.get_close_matches(word, options, n=3, cutoff=0.6)
 
 
 def _did_you_mean(word: str, options: list[str], what: str) -> str:
@@ -68,13 +76,14 @@ def office_now(zone: tzinfo) -> datetime:
     return moment
 
 
-def check_lookup(site: Site, product_id: str, step_no: int, name: str) -> list[Refusal]:
-    """The product, the step and the person exist."""
+def check_lookup(site: Site, product_ids: tuple[str, ...], step_no: int, name: str) -> list[Refusal]:
+    """The products, the step and the person exist."""
     refusals: list[Refusal] = []
-    if site.product(product_id) is None:
-        ids = sorted(p.id for p in site.products)
-        refusals.append(Refusal("content/", f"no product has the id '{product_id}'",
-                                _did_you_mean(product_id, ids, "product ids (jdih status lists them)")))
+    ids = sorted(p.id for p in site.products)
+    for product_id in product_ids:
+        if site.product(product_id) is None:
+            refusals.append(Refusal("content/", f"no product has the id '{product_id}'",
+                                    _did_you_mean(product_id, ids, "product ids (jdih status lists them)")))
     if site.sop.step(step_no) is None:
         numbers = [s.no for s in site.sop.langkah]
         refusals.append(Refusal(SOP_FILE, f"the SOP has no step {step_no}",

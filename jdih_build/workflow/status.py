@@ -241,7 +241,7 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
         lines.append("  not published because:")
         for f in p["failures"]:
             where = f" [{f['record']}]" if f["record"] else ""
-            lines.append(f"    - rule {f['rule']}, step {f['step']}: {f['message']}{where}")
+            lines.append(f"    - rule {f['rule']}: {f['message']}{where}")   # the message names its step
             lines.append(f"      fix: {f['fix']}")
     return lines
 

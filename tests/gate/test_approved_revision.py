@@ -224,3 +224,21 @@ def test_check_judges_the_edit_as_the_build_does(approved: SiteKit, capsys) -> N
     assert main(["check", "--site", str(approved.root)]) == 0
     said = capsys.readouterr()
     assert f"kept: {PID}" in said.err and "1 product published" in said.out
+
+
+def test_an_unwritable_temporary_folder_withholds_with_the_reason(approved: SiteKit, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from jdih_build.gate import revisions
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(revisions.RevisionFiles, "folder", refuse)
+    edit(approved)
+    commit(approved.root, "edit")
+    report = build(approved.root, tmp_path / "out", NOW)
+    assert report.ok and report.gate.published == ()
+    [note] = report.gate.revisions
+    assert not note.restored and "temporary folder" in note.reason

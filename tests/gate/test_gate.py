@@ -42,6 +42,7 @@ def test_missing_step_withholds(signed: SiteKit) -> None:
     assert not verdict.published
     assert rules(verdict) == {gate.RULE_MISSING}
     assert "step 3" in verdict.failures[0].message and "jdih approve kpt-1 --step 3" in verdict.failures[0].fix
+    assert "by an administrator" in verdict.failures[0].message   # issue 10: it said "by a administrator"
 
 
 def test_no_signoffs_at_all_withholds(kit: SiteKit) -> None:

@@ -491,3 +491,73 @@ def test_no_yaml_is_left_without_its_sig(tmp_path: Path, monkeypatch: pytest.Mon
                                   "tab\there", "line\nbreak", "\u2028sep", "\x7fdel", "emoji 😀", " lead", "trail "])
 def test_yaml_quote_round_trips(text: str) -> None:
     assert yaml.safe_load(f"k: {yaml_quote(text)}\n")["k"] == text
+
+
+# --------------------------------------------------------------------------------------------------
+# batches (issue 10): several ids, --waiting
+
+
+def add_product(site: Path, product_id: str) -> None:
+    folder = site / "content" / "keputusan" / "2024"
+    (folder / f"{product_id}.md").write_text(PRODUCT_MD.replace("kpt-1-2024.pdf", f"{product_id}.pdf")
+                                             .replace("Nomor 1 Tahun", f"Nomor {product_id} Tahun"), encoding="utf-8")
+    (folder / f"{product_id}.pdf").write_bytes(b"%PDF-1.4\n% " + product_id.encode() + b"\n%%EOF\n")
+
+
+def chain_for(site: Path, product_id: str, upto: int) -> None:
+    for step, name, at in CHAIN:
+        if step > upto:
+            break
+        assert jdih(site, product_id, "--step", str(step), "--by", name, "--at", at).rc == 0
+
+
+def test_several_ids_sign_the_same_step_of_each(site: Path) -> None:
+    add_product(site, "kpt-2-2024")
+    chain_for(site, PRODUCT, 7)
+    chain_for(site, "kpt-2-2024", 7)
+    result = jdih(site, PRODUCT, "kpt-2-2024", "--step", "8", "--by", "Pita Pengarah", "--at", "2024-01-09T11:00:00+07:00")
+    assert result.rc == 0, result.err
+    assert (site / RECORDS / "08-pengarah.yaml").is_file()
+    assert (site / "approvals" / "kpt-2-2024" / "08-pengarah.yaml").is_file()
+    assert "signed 2 of 2 product(s)" in result.out
+    assert published(site)
+
+
+def test_a_refused_product_in_a_batch_gets_nothing_and_the_rest_are_signed(site: Path) -> None:
+    add_product(site, "kpt-2-2024")
+    chain_for(site, PRODUCT, 7)
+    chain_for(site, "kpt-2-2024", 5)   # step 7 missing: step 8 must be refused for it
+    result = jdih(site, PRODUCT, "kpt-2-2024", "--step", "8", "--by", "Pita Pengarah", "--at", "2024-01-09T11:00:00+07:00")
+    assert result.rc == 1
+    assert (site / RECORDS / "08-pengarah.yaml").is_file()
+    assert not (site / "approvals" / "kpt-2-2024" / "08-pengarah.yaml").exists()
+    assert "approve refused for kpt-2-2024: nothing was written" in result.err
+    assert "refused (nothing written for them): kpt-2-2024" in result.out
+
+
+def test_waiting_signs_every_product_whose_next_step_it_is(site: Path) -> None:
+    add_product(site, "kpt-2-2024")
+    add_product(site, "kpt-3-2024")
+    chain_for(site, PRODUCT, 7)
+    chain_for(site, "kpt-2-2024", 7)
+    chain_for(site, "kpt-3-2024", 4)   # waits for step 5, not 8
+    result = jdih(site, "--waiting", "--step", "8", "--by", "Pita Pengarah", "--at", "2024-01-09T11:00:00+07:00")
+    assert result.rc == 0, result.err
+    assert sorted(p.parent.name for p in (site / "approvals").glob("*/08-pengarah.yaml")) == [PRODUCT, "kpt-2-2024"]
+    assert not (site / "approvals" / "kpt-3-2024" / "08-pengarah.yaml").exists()
+
+
+def test_waiting_with_nothing_to_sign_says_so(site: Path) -> None:
+    result = jdih(site, "--waiting", "--step", "8", "--by", "Pita Pengarah")
+    assert result.rc == 0 and "no product waits for step 8" in result.out
+    assert not (site / RECORDS).exists()
+
+
+def test_ids_and_waiting_together_or_neither_is_a_usage_error(site: Path) -> None:
+    assert jdih(site, PRODUCT, "--waiting", "--step", "8", "--by", "Pita Pengarah").rc == 2
+    assert jdih(site, "--step", "8", "--by", "Pita Pengarah").rc == 2
+
+
+def test_a_first_name_suggests_the_full_roster_name(site: Path) -> None:
+    err = refused(site, PRODUCT, "--step", "4", "--by", "Wina")
+    assert "did you mean 'Wina Web'?" in err

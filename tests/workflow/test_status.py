@@ -271,7 +271,8 @@ def test_text_output_is_aligned_and_plain_when_not_a_terminal(sample: SampleSite
     tertunda = next(b for b in out.split("\n\n") if b.startswith("tertunda"))
     assert "next: step 4 (Validasi akhir), role pengarah; may sign: Budi Pengarah, Rudi Ganda" in tertunda
     assert "OVERDUE: step 4 waiting 2 h 10 min since step 3 (2024-03-01 09:50 WIB); allowed 30 min, late by 1 h 40 min" in tertunda
-    assert "- rule 5.0, step 4:" in tertunda and "fix: the pengarah signs it" in tertunda
+    assert "- rule 5.0: step 4 (Validasi akhir) has no sign-off by a pengarah" in tertunda
+    assert "step 4: step 4" not in tertunda and "fix: the pengarah signs it" in tertunda
 
 
 def test_colour_only_when_asked(sample: SampleSite) -> None:
