@@ -178,6 +178,10 @@ class SiteConfig:
     telepon: str | None = None
     bahasa: str = "Indonesia"
     zona_waktu: str = "Asia/Jakarta"   # IANA name: the office's clock (checked by load/settings.py)
+    jenis: tuple[tuple[str, str], ...] = ()   # [tool.jdih.jenis]: the site's jenis and their singkatan_jenis
+
+    def singkatan_of(self, jenis: str) -> str | None:
+        return dict(self.jenis).get(jenis)
 
     @property
     def zone(self) -> tzinfo:

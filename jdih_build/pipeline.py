@@ -18,6 +18,7 @@ from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
 from jdih_build.gate.revisions import RevisionFiles, RevisionFinder
 from jdih_build.gate.rules import GateResult, evaluate
+from jdih_build.load.completeness import unfinished
 from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
@@ -201,6 +202,8 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     report.site = site
     report.lap("gate", started)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
+    report.warnings += [f"{problems.rel(u.product.source)}{f':{u.line}' if u.line else ''}: {u.message} - {u.fix}"
+                        for p in site.products for u in unfinished(p)]
     shown = [v.product for v in report.gate.verdicts if v.published or drafts]
     try:
         with destination_lock(out):

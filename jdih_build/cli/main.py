@@ -19,10 +19,12 @@ from jdih_build.console.reporting import (
     load_or_report,
     problem_lines,
     summary,
+    unfinished_lines,
 )
 from jdih_build.console.terminal import VisibleStream
 from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import evaluate
+from jdih_build.load.completeness import unfinished
 from jdih_build.pipeline import CACHE_DIR, build
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
@@ -70,6 +72,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     clock = now()
     gate = judged_as_the_build(site, evaluate(site, clock), clock)
     _err(gate_lines(gate, root))
+    unfinished_products = [u for p in site.products for u in unfinished(p)]
+    _err(unfinished_lines(unfinished_products, root))
+    refused = sum(1 for u in unfinished_products if u.refused)
+    if refused:
+        print(f"check: {refused} unfinished product file(s) (the errors above): finish them; {summary(gate)}")
+        return EXIT_INVALID
     if gate.notices:
         print(f"check: {len(gate.notices)} sign-off(s) name a product, step or person that does not exist "
               f"(the notices above): fix them; {summary(gate)}")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from jdih_build.gate.rules import GateResult
+from jdih_build.load.completeness import Unfinished
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
 from jdih_build.model import Site
@@ -49,6 +50,11 @@ def gate_lines(gate: GateResult, root: Path) -> list[str]:
     for notice in gate.notices:
         lines.append(f"notice: {rel(notice.path, root)}: {notice.message} - {notice.fix}")
     return lines
+
+
+def unfinished_lines(found: list[Unfinished], root: Path) -> list[str]:
+    return [f"{'error' if u.refused else 'warning'}: {rel(u.product.source, root)}{f':{u.line}' if u.line else ''}: "
+            f"{u.message} - {u.fix}" for u in found]
 
 
 def summary(gate: GateResult) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -116,7 +117,7 @@ def nesting_depth(markdown_text: str) -> int:
 def parse_key(sha256: str, name: str, config: SiteConfig) -> str:
     """The cache key of what `_parse` derives: the bytes (their sha256), the file name (the default
     id) and the settings that fill in defaults."""
-    return key_of("product", sha256, name, config.instansi, config.tempat, config.bahasa)
+    return key_of("product", sha256, name, config.instansi, config.tempat, config.bahasa, config.jenis)
 
 
 def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Problems,
@@ -153,6 +154,25 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
         return None
     return Product(source=md, source_name=md.name, source_sha256=digest,
                    berkas=tuple(berkas), **fields)
+
+
+def _controlled_jenis(f: Fields, jenis: str, singkatan: str | None, config: SiteConfig) -> str | None:
+    """The site's list decides: a jenis not on it is refused (with what was probably meant), and the
+    singkatan_jenis is the list's (given, it must agree)."""
+    listed = config.singkatan_of(jenis)
+    names = [name for name, _ in config.jenis]
+    if listed is None:
+        close = [n for n in names if n.casefold() == jenis.casefold()] or \
+            difflib.get_close_matches(jenis, names, n=3, cutoff=0.6)
+        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "? " if close else ""
+        f.error("jenis", f"jenis '{jenis}' is not one of the site's jenis",
+                f"{hint}use one listed under [tool.jdih.jenis] in pyproject.toml ({', '.join(names)}), "
+                "or add it there")
+        return singkatan
+    if singkatan is not None and singkatan != listed:
+        f.error("singkatan_jenis", f"singkatan_jenis '{singkatan}' is not the site's '{listed}' for jenis '{jenis}'",
+                f"remove the line (it is filled from [tool.jdih.jenis]) or write `singkatan_jenis: {listed}`")
+    return listed
 
 
 def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict[str, Any] | None:
@@ -210,6 +230,8 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     tahun = f.integer("tahun", required=True, low=1900, high=2100)
     values = {key: f.text(key) for key in ("jenis", "singkatan_jenis", "nomor", "teu_badan", "tempat_penetapan",
                                            "sumber", "bidang_hukum", "lokasi", "penandatangan", "pemrakarsa", "bahasa")}
+    if config.jenis and values["jenis"] is not None:
+        values["singkatan_jenis"] = _controlled_jenis(f, values["jenis"], values["singkatan_jenis"], config)
     tanggal_penetapan = f.date("tanggal_penetapan")
     tanggal_pengundangan = f.date("tanggal_pengundangan")
     status = f.choice("status", STATUS_VALUES, case_insensitive=True)

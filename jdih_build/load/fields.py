@@ -113,6 +113,10 @@ class Fields:
         node = self._scalar(key, "a whole number")
         if node is None:
             return None
+        if node.quoted and _INT.fullmatch(node.text.strip()):   # tahun: "2024": the number, without the quotes
+            self.error(key, f"'{key}' must be a number without quotes, not \"{node.text[:40]}\"",
+                       f"remove the quotes: `{key}: {node.text.strip()}`")
+            return None
         if node.quoted or not _INT.fullmatch(node.text):
             self.error(key, f"'{key}' must be a whole number, not '{node.text[:40]}'", f"write e.g. `{key}: {low or 1}`")
             return None

@@ -53,7 +53,10 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         problems.add(path, None, "no [tool.jdih] section", "add [tool.jdih] with judul_situs, base_url, instansi, tempat")
         return None
     before = len(problems)
+    jenis = _jenis_list(section.get("jenis"), path, text, problems)
     for key in section:
+        if key == "jenis":
+            continue
         if key not in KEYS:
             problems.add(path, _line_of(text, key), f"unknown key '{key}' in [tool.jdih]",
                          f"remove it; allowed keys: {', '.join(KEYS)}")
@@ -102,7 +105,37 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         telepon=values.get("telepon"),
         bahasa=values.get("bahasa", "Indonesia"),
         zona_waktu=values.get("zona_waktu", "Asia/Jakarta"),
+        jenis=jenis,
     )
+
+
+def _jenis_list(table: object, path: Path, text: str, problems: Problems) -> tuple[tuple[str, str], ...]:
+    """[tool.jdih.jenis]: "Keputusan" = "Kpt", one line per jenis the site publishes (a controlled list:
+    a product's jenis must be one of them, and its singkatan_jenis comes from here)."""
+    if table is None:
+        return ()
+    headers = [n for n, row in enumerate(text.splitlines(), 1) if row.strip().replace(" ", "") == "[tool.jdih.jenis]"]
+    line = headers[0] if headers else _line_of(text, "jenis")
+    if not isinstance(table, dict) or not table:
+        problems.add(path, line, "[tool.jdih.jenis] must be a table of jenis and their singkatan_jenis",
+                     'write it as [tool.jdih.jenis] with lines such as "Keputusan" = "Kpt"')
+        return ()
+    found: list[tuple[str, str]] = []
+    folded: dict[str, str] = {}
+    for name, short in table.items():
+        where = _line_of(text, f'"{name}"') or line
+        if not isinstance(short, str) or not short.strip() or not name.strip() or \
+                CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(short):
+            problems.add(path, where, f"[tool.jdih.jenis] '{name}' needs its singkatan_jenis as text",
+                         f'write "{name}" = "Kpt" (the abbreviation)')
+            continue
+        if name.strip().casefold() in folded:
+            problems.add(path, where, f"[tool.jdih.jenis] lists '{name}' and '{folded[name.strip().casefold()]}', "
+                         "which differ only in case", "keep one of them")
+            continue
+        folded[name.strip().casefold()] = name
+        found.append((name.strip(), short.strip()))
+    return tuple(found)
 
 
 def known_zone(name: str) -> bool:

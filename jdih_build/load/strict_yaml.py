@@ -116,9 +116,17 @@ def _parse_events(text: str, line_offset: int) -> Node | None:
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # A quote or bracket left open is found only lines later: name the line where it opened.
+        context = exc.context or ""
+        unclosed = exc.context_mark is not None and (
+            context.startswith(("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping")))
+        mark = exc.context_mark if unclosed else exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         reason = exc.problem or str(exc)
+        if unclosed:
+            quote = "quoted" in context
+            raise YamlError(f"invalid YAML: {'a quote' if quote else 'a [ or {'} opened on this line is never closed", line,
+                            "end the value with the same quote" if quote else "close the list with ] (a mapping with })") from None
         raise YamlError(f"invalid YAML: {reason}", line, "fix the YAML syntax (indentation, colons, quotes)") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None, "fix the YAML syntax") from None

@@ -23,6 +23,7 @@ from pathlib import Path
 from jdih_build import sshsig
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
+from jdih_build.load.completeness import unfinished
 from jdih_build.model import Person, Product, SignOff, Site, Step
 from jdih_build.workflow.approve_checks import (
     ROSTER_FILE,
@@ -202,6 +203,9 @@ def sign_one(signing: Signing, product: Product, root: Path) -> int:
     site, step, person, waktu, now = signing.site, signing.step, signing.person, signing.waktu, signing.now
     records = [r for r in site.signoffs if r.folder == product.id]
     refusals = check_timeline(site, step, waktu, records, now, signing.reject)
+    if not signing.reject:   # approving a scaffold is the slip; rejecting it is fine
+        refusals += [Refusal(rel(u.product.source, root) + (f":{u.line}" if u.line else ""), u.message, u.fix)
+                     for u in unfinished(product) if u.refused]
     if refusals:
         return _refuse(refusals, product.id)
 

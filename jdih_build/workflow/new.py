@@ -24,6 +24,7 @@ from jdih_build.model import TIPE_DOKUMEN
 from jdih_build.workflow.new_fields import (
     FIELDS,
     Asker,
+    ask_optional,
     ask_until_valid,
     collect,
     parse_id,
@@ -62,6 +63,12 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _pdf_answer(answer: str) -> tuple[object, str | None]:
+    path = Path(answer.strip()).expanduser()
+    reason = check_pdf(path)
+    return (None, reason) if reason is not None else (path, None)
+
+
 def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     root = Path(args.site).resolve()
     content = root / "content"
@@ -79,14 +86,19 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     pdf = Path(args.pdf) if args.pdf else None
     usage: list[str] = []
     if pdf is not None and (reason := check_pdf(pdf)) is not None:
-        usage.append(f"--pdf: {reason}")
+        _err(f"error: --pdf: {reason}")   # before anything is asked: the rest would be typed in vain
+        _err("jdih new: nothing was written (see jdih new --help)")
+        return EXIT_USAGE
+    if pdf is None and interactive:
+        answer = ask_optional("PDF of the main text (its path)", _pdf_answer, None, ask)
+        pdf = Path(str(answer)) if answer is not None else None
     given_id: str | None = None
     if args.id is not None:
         value, reason = parse_id(args.id)
         if reason is not None:
             usage.append(f"--id: {reason}")
         given_id = str(value) if value is not None else None
-    collected = collect(args, interactive, ask)
+    collected = collect(args, interactive, ask, config.jenis)
     usage += collected.invalid
     if collected.missing:
         usage.append("missing required option(s) for tipe_dokumen " + collected.tipe + ": "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 import unicodedata
@@ -150,8 +151,43 @@ class Collected:
     invalid: tuple[str, ...]       # `--flag: reason` for given values that are invalid
 
 
-def collect(args: argparse.Namespace, interactive: bool, ask: Asker) -> Collected:
-    """The fields from the flags, asking on a terminal for the required ones that are missing."""
+def jenis_parser(listed: tuple[tuple[str, str], ...]) -> Callable[[str], Parsed]:
+    """With the site's controlled list ([tool.jdih.jenis]), a jenis must be one of it (its exact name)."""
+    names = [name for name, _ in listed]
+
+    def parse(answer: str) -> Parsed:
+        value, reason = parse_text(answer)
+        if reason is not None or not names:
+            return value, reason
+        for name in names:
+            if name.casefold() == str(value).casefold():
+                return name, None
+        close = difflib.get_close_matches(str(value), names, n=3, cutoff=0.6)
+        hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+        return None, f"'{value}' is not one of the site's jenis; {hint}the list: {', '.join(names)}"
+    return parse
+
+
+OPTIONAL_ASKED = ("singkatan_jenis", "bidang_hukum", "subjek")   # asked on a terminal too, may be skipped
+
+
+def ask_optional(label: str, parse: Callable[[str], Parsed], default: str | None, ask: Asker) -> object | None:
+    """Ask once more until valid; an empty answer takes the default, or skips the field."""
+    shown = f" [{default}]" if default is not None else " (Enter to skip)"
+    while True:
+        answer = ask(f"{label}{shown}: ").strip() or (default or "")
+        if not answer:
+            return None
+        value, reason = parse(answer)
+        if reason is None:
+            return value
+        print(f"  invalid: {reason}", file=sys.stderr)
+
+
+def collect(args: argparse.Namespace, interactive: bool, ask: Asker,
+            listed: tuple[tuple[str, str], ...] = ()) -> Collected:
+    """The fields from the flags, asking on a terminal for the required ones that are missing (and the
+    usual optional ones). `listed`: the site's jenis and their singkatan_jenis ([tool.jdih.jenis])."""
     invalid: list[str] = []
     missing: list[str] = []
     tipe = "peraturan"
@@ -165,7 +201,9 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker) -> Collecte
         tipe = str(ask_until_valid("tipe_dokumen (the document type: " + ", ".join(TIPE_DOKUMEN) + ")",
                                    parse_tipe, "peraturan", ask))
     values: dict[str, object] = {}
+    bad: set[str] = set()
     for spec in FIELDS:
+        parse = jenis_parser(listed) if spec.key == "jenis" else spec.parse
         given = getattr(args, spec.dest)
         if given not in (None, []):
             if tipe not in spec.tipes:
@@ -173,20 +211,42 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker) -> Collecte
                                f"(it is for {', '.join(spec.tipes)})")
                 continue
             answers = given if spec.repeat else [given]
-            parsed = [spec.parse(a) for a in answers]
+            parsed = [parse(a) for a in answers]
             reasons = [r for _, r in parsed if r is not None]
             if reasons:
                 invalid.append(f"{spec.flag}: {reasons[0]}")
+                bad.add(spec.key)
             else:
                 values[spec.key] = [v for v, _ in parsed] if spec.repeat else parsed[0][0]
             continue
-        if tipe not in spec.tipes or not spec.required_for(tipe):
+        if spec.key == "singkatan_jenis" and dict(listed).get(str(values.get("jenis"))) is not None:
+            continue   # filled from the site's list below
+        if tipe not in spec.tipes:
+            continue
+        if not spec.required_for(tipe):
+            if interactive and spec.key in OPTIONAL_ASKED:
+                default = derived_singkatan(values) if spec.key == "singkatan_jenis" else None
+                answer = ask_optional(f"{spec.key} ({spec.explain})", parse, default, ask)
+                if answer is not None:
+                    values[spec.key] = [answer] if spec.repeat else answer
             continue
         default = field_default(spec.key, values, interactive)
         if interactive:
-            values[spec.key] = ask_until_valid(f"{spec.key} ({spec.explain})", spec.parse, default, ask)
+            values[spec.key] = ask_until_valid(f"{spec.key} ({spec.explain})", parse, default, ask)
         elif default is not None:
-            values[spec.key] = spec.parse(default)[0]
-        else:
-            missing.append(spec.flag)
+            values[spec.key] = parse(default)[0]
+        elif not (spec.key == "tahun" and bad & {"tanggal_penetapan", "tanggal_dibacakan"}):
+            missing.append(spec.flag)   # (a bad date is reported itself: the year would have come from it)
+    listed_short = dict(listed).get(str(values.get("jenis")))
+    if listed_short is not None:
+        if values.get("singkatan_jenis") not in (None, listed_short):
+            invalid.append(f"--singkatan-jenis: the site's list gives '{listed_short}' for jenis '{values['jenis']}' "
+                           "(leave the option out)")
+        values["singkatan_jenis"] = listed_short
     return Collected(tipe, values, tuple(missing), tuple(invalid))
+
+
+def derived_singkatan(values: dict[str, object]) -> str | None:
+    """'Surat Edaran' -> 'SE': the initials of a jenis of several words, as a default to confirm."""
+    words = str(values.get("jenis") or "").split()
+    return "".join(w[0].upper() for w in words if w[:1].isalpha()) if len(words) > 1 else None

@@ -44,6 +44,10 @@ def only_problem(kit: SiteKit, path_part: str) -> str:
     (BASE + "tipe_dokumen: buku\n", 8, "'tipe_dokumen' is 'buku'"),
     (BASE + "id: Bad_ID\n", 8, "does not match"),
     (BASE + "sumber: [\n", 9, "invalid YAML"),
+    (BASE + "sumber: [a, b\nlokasi: x\n", 8, "a [ or { opened on this line is never closed"),
+    # issue 10: an unclosed quote was reported at the end of the front matter, a quoted year got `tahun: 1900`
+    (BASE.replace('nomor: "1"', 'nomor: "1') + "sumber: LN\nlokasi: x\n", 4, "a quote opened on this line is never closed"),
+    (BASE.replace("tahun: 2024", 'tahun: "2024"'), 5, "remove the quotes: `tahun: 2024`"),
 ])
 def test_bad_front_matter_is_named_with_file_and_line(kit: SiteKit, body: str, line: int, words: str) -> None:
     kit.add_product("kpt-1", text=front(body))
@@ -279,3 +283,44 @@ def test_a_sign_off_folder_gone_while_reading_is_a_problem(tmp_path) -> None:
 
     problems, files = read_signoff_files([(str(tmp_path / "approvals" / "kpt-9"), "kpt-9")], tmp_path, {}, 1)
     assert files == [] and len(problems) == 1 and "cannot read the sign-off folder" in problems[0].message
+
+
+JENIS_LIST = '\n[tool.jdih.jenis]\n"Keputusan" = "Kpt"\n"Keputusan KPU" = "Kpt"\n"Surat Edaran" = "SE"\n'
+
+
+def with_jenis_list(kit: SiteKit) -> None:
+    pyproject = kit.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + JENIS_LIST)
+
+
+def test_an_unknown_jenis_is_refused_with_a_suggestion(kit: SiteKit) -> None:
+    """Issue 10: 'Keputsan' passed, and created a browse category of its own."""
+    with_jenis_list(kit)
+    kit.add_product("kpt-1", text=front(BASE.replace("jenis: Keputusan", "jenis: Keputsan")))
+    message = only_problem(kit, "kpt-1.md")
+    assert message.startswith("content/keputusan/2024/kpt-1.md:3: jenis 'Keputsan' is not one of the site's jenis")
+    assert "did you mean 'Keputusan'" in message and "[tool.jdih.jenis]" in message
+
+
+def test_singkatan_jenis_comes_from_the_list_and_must_agree(kit: SiteKit) -> None:
+    with_jenis_list(kit)
+    kit.add_product("kpt-1", text=front(BASE))   # no singkatan_jenis: filled from the list
+    site, problems = load_site(kit.root)
+    assert site is not None, problems.sorted()
+    assert site.products[0].singkatan_jenis == "Kpt"
+    kit.add_product("kpt-1", text=front(BASE + "singkatan_jenis: KEP\n"))
+    assert "singkatan_jenis 'KEP' is not the site's 'Kpt'" in only_problem(kit, "kpt-1.md")
+
+
+def test_without_a_list_any_jenis_is_accepted(kit: SiteKit) -> None:
+    kit.add_product("kpt-1", text=front(BASE.replace("jenis: Keputusan", "jenis: Nota Dinas")))
+    site, problems = load_site(kit.root)
+    assert site is not None, problems.sorted()
+
+
+def test_a_bad_jenis_list_is_named(kit: SiteKit) -> None:
+    pyproject = kit.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.jdih.jenis]\n"Keputusan" = 3\n"keputusan" = "Kpt"\n')
+    found = [p for p in problems_for(kit) if "pyproject.toml" in p]
+    assert any("'Keputusan' needs its singkatan_jenis as text" in p for p in found), found
+    assert any("differ only in case" in p for p in found) or len(found) == 1, found

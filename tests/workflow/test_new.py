@@ -283,21 +283,25 @@ def test_derive_id() -> None:
 
 
 def test_terminal_asks_for_missing_fields_and_reasks_invalid(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    answers = ["",                    # tipe_dokumen: default peraturan
+    answers = ["",                    # the PDF: skipped
+               "",                    # tipe_dokumen: default peraturan
                "Keputusan tentang Uji Interaktif",
                "Keputusan",
                "7",
                "2024-13-01",          # invalid, asked again
                "2024-04-02",
                "",                    # tahun: default from the date
-               ""]                    # status: default Berlaku
+               "",                    # status: default Berlaku
+               "Hukum Administrasi Negara",   # bidang_hukum (optional)
+               ""]                    # subjek (optional): skipped
     prompts = on_terminal(monkeypatch, answers)
     result = jdih(site, "--singkatan-jenis", "Kpt")
     assert result.rc == 0, result.err
-    assert prompts[0].startswith("tipe_dokumen") and "[peraturan]" in prompts[0]
-    assert [p.split(" ")[0] for p in prompts] == ["tipe_dokumen", "judul", "jenis", "nomor", "tanggal_penetapan",
-                                                  "tanggal_penetapan", "tahun", "status"]
-    assert "[2024]" in prompts[6] and "[Berlaku]" in prompts[7]
+    assert prompts[0].startswith("PDF") and "Enter to skip" in prompts[0]
+    assert prompts[1].startswith("tipe_dokumen") and "[peraturan]" in prompts[1]
+    assert [p.split(" ")[0] for p in prompts[1:]] == ["tipe_dokumen", "judul", "jenis", "nomor", "tanggal_penetapan",
+                                                      "tanggal_penetapan", "tahun", "status", "bidang_hukum", "subjek"]
+    assert "[2024]" in prompts[7] and "[Berlaku]" in prompts[8]
     assert "invalid: '2024-13-01' is not a real date" in result.err
     md = site / "content" / "keputusan" / "2024" / "kpt-7-2024.md"
     data = front(md)
@@ -307,11 +311,11 @@ def test_terminal_asks_for_missing_fields_and_reasks_invalid(site: Path, monkeyp
 
 def test_terminal_asks_for_another_id_when_taken(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # tahun and status have defaults, which a terminal shows and takes on Enter.
-    prompts = on_terminal(monkeypatch, ["", "", "kpt-1-2024", "kpt-1a-2024"])
+    prompts = on_terminal(monkeypatch, ["", "", "", "", "", "kpt-1-2024", "kpt-1a-2024"])
     result = jdih(site, *FLAGS["peraturan"], "--nomor", "1", "--tipe", "peraturan")
     assert result.rc == 0, result.err
     assert "already used by content/keputusan/2024/kpt-1-2024.md" in result.err
-    assert [p.split(" ")[0] for p in prompts] == ["tahun", "status", "id", "id"]
+    assert [p.split(" ")[0] for p in prompts] == ["PDF", "tahun", "status", "bidang_hukum", "subjek", "id", "id"]
     assert (site / "content" / "keputusan" / "2024" / "kpt-1a-2024.md").is_file()
 
 
@@ -322,3 +326,60 @@ def test_terminal_input_ending_writes_nothing(site: Path, monkeypatch: pytest.Mo
     assert result.rc == 2
     assert "input ended" in result.err
     assert tree(site) == before
+
+
+# --------------------------------------------------------------------------------------------------
+# issue 10: fewer ways to slip
+
+def with_jenis_list(site: Path) -> None:
+    settings = site / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '\n[tool.jdih.jenis]\n"Keputusan" = "Kpt"\n"Surat Edaran" = "SE"\n', encoding="utf-8")
+
+
+def test_a_bad_pdf_is_refused_before_anything_is_asked(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prompts = on_terminal(monkeypatch, ["peraturan"] * 20)
+    result = jdih(site, "--pdf", str(tmp_path / "tidak-ada.pdf"))
+    assert result.rc == 2 and "--pdf:" in result.err
+    assert prompts == []
+
+
+def test_a_bad_date_does_not_also_report_the_year_missing(site: Path, not_a_terminal: None) -> None:
+    args = [a if a != "2024-03-01" else "2024-02-30" for a in FLAGS["peraturan"]]
+    result = jdih(site, *args)
+    assert result.rc == 2 and "--tanggal-penetapan:" in result.err
+    assert "--tahun" not in result.err
+
+
+def test_an_unknown_jenis_is_refused_with_the_sites_list(site: Path, not_a_terminal: None) -> None:
+    with_jenis_list(site)
+    args = [a if a != "Keputusan" else "Keputsan" for a in FLAGS["peraturan"]]
+    result = jdih(site, *args)
+    assert result.rc == 2
+    assert "'Keputsan' is not one of the site's jenis; did you mean 'Keputusan'?" in result.err
+
+
+def test_singkatan_jenis_comes_from_the_list_and_the_id_is_the_same_on_a_terminal(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_jenis_list(site)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    by_flags = jdih(site, "--judul", "Keputusan A", "--jenis", "keputusan", "--nomor", "20",
+                    "--tanggal-penetapan", "2024-03-01")
+    assert by_flags.rc == 0, by_flags.err
+    assert "kpt-20-2024.md" in by_flags.out
+    data = front(site / "content" / "keputusan" / "2024" / "kpt-20-2024.md")
+    assert data["jenis"] == "Keputusan" and data["singkatan_jenis"] == "Kpt"
+    on_terminal(monkeypatch, ["", "", "Keputusan B", "Keputusan", "21", "2024-03-01", "", "", "", ""])
+    asked = jdih(site)
+    assert asked.rc == 0, asked.err
+    assert "kpt-21-2024.md" in asked.out   # the same form of id as with the flags
+
+
+def test_the_terminal_asks_for_the_pdf_and_checks_it(site: Path, pdf: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    prompts = on_terminal(monkeypatch, [str(tmp_path / "bukan.pdf"), str(pdf), "", "", "", "", ""])
+    result = jdih(site, *FLAGS["peraturan"])
+    assert result.rc == 0, result.err
+    assert [p.split(" ")[0] for p in prompts[:2]] == ["PDF", "PDF"]
+    assert "invalid:" in result.err
+    assert (site / "content" / "keputusan" / "2024" / "kpt-12-2024.pdf").read_bytes() == PDF_BYTES
