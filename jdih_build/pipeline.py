@@ -21,7 +21,7 @@ from jdih_build.gate.rules import GateResult, evaluate
 from jdih_build.load.completeness import unfinished
 from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
-from jdih_build.load.site import load_site
+from jdih_build.load.site import NOT_A_SITE_FIX, load_site, not_a_site
 from jdih_build.model import Product, Site
 from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
@@ -149,6 +149,8 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     products, marked as not valid; it is refused for the site's own output/ so a draft never lands there.
     `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second).
     `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
+    if (reason := not_a_site(root.resolve())) is not None:   # before the cache folder is made in it
+        return BuildReport(problems=[Problem(str(root.resolve()), None, reason, NOT_A_SITE_FIX)], out=out)
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
     with BuildCache.opened(cache_dir) as cache, frozen_for_the_build(), \

@@ -9,7 +9,7 @@ from pathlib import Path
 from jdih_build.cache.store import BuildCache
 from jdih_build.load.content import load_products
 from jdih_build.load.policy import load_policy, read_policy_files
-from jdih_build.load.problems import Problems
+from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.settings import load_config
 from jdih_build.load.signoffs import start_loading_signoffs
 from jdih_build.load.trust import (
@@ -40,6 +40,20 @@ def check_templates(templates: Path, problems: Problems) -> None:
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
 
 
+NOT_A_SITE_FIX = "run jdih in the site's folder (the one holding pyproject.toml, content/ and approvals/), or pass --site DIR"
+
+
+def not_a_site(root: Path) -> str | None:
+    """Why `root` is no site folder at all, or None."""
+    if not root.exists():
+        return "the site folder does not exist"
+    if not root.is_dir():
+        return "the site folder is not a folder"
+    if not any((root / part).exists() for part in ("pyproject.toml", "content", "approvals")):
+        return "not a jdih site folder: it has no pyproject.toml, content/ or approvals/"
+    return None
+
+
 def load_site(root: Path, base_url: str | None = None, workers: int = 1,
               cache: BuildCache | None = None) -> tuple[Site | None, Problems]:
     """The loaded site, or None with the problems that make it unusable (invalid input). With a
@@ -47,6 +61,9 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     cache = cache or BuildCache(None)
     root = root.resolve()
     problems = Problems(root)
+    if (reason := not_a_site(root)) is not None:   # one clear problem, not one per missing part
+        problems.items.append(Problem(str(root), None, reason, NOT_A_SITE_FIX))
+        return None, problems
     config = load_config(root, problems, base_url)
     approvals = root / "approvals"
     policy = read_policy_files(root, problems)

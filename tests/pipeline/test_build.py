@@ -268,3 +268,16 @@ def test_signoff_times_are_shown_on_the_offices_clock(kit: SiteKit, tmp_path: Pa
     assert build(kit.root, tmp_path / "out", NOW).ok
     page = (tmp_path / "out" / "produk" / "kpt-1" / "index.html").read_text(encoding="utf-8")
     assert shown in page and "UTC+" not in page
+
+
+@pytest.mark.parametrize("where", ["missing", "empty"])
+def test_a_folder_that_is_no_site_gets_one_clear_problem(tmp_path: Path, capsys, where: str) -> None:
+    """Issue 10: `jdih build --site /nonexistent` listed five missing parts, approvals first."""
+    site = tmp_path / "situs"
+    if where == "empty":
+        site.mkdir()
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error: ") == 1 and f"error: {site}: " in err
+    assert ("does not exist" if where == "missing" else "not a jdih site folder") in err and "--site DIR" in err
+    assert not (site / "output").exists()
