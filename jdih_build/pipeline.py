@@ -293,7 +293,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
                 if file.info.error:
                     report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
                                            "it is published without page count or search text")
-        prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch), catalogue)
+        prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch, search), catalogue)
         # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
         # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.
         report.build_key = key_of("build", prints.site_key, prints.whole(), search, search_shard_size)
@@ -308,7 +308,8 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         started = report.lap("plan", started)
         if progress is not None and workers <= 1:
             jobs = list(progress.track(jobs))
-        renderer = Renderer(make_environment(site.templates_dir, site.config.zone), site.config, catalogue, site.sop)
+        renderer = Renderer(make_environment(site.templates_dir, site.config.zone), site.config, catalogue, site.sop,
+                            search)
         pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers, present)
         report.pages = len(jobs)
         written = list(pages)

@@ -13,13 +13,14 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from jdih_build.console import clock
 from jdih_build.console.reporting import gate_lines, problem_lines, summary
+from jdih_build.gate.rules import GateResult
 from jdih_build.pipeline import CACHE_DIR, BuildReport, build
 from jdih_build.preview import hot
 from jdih_build.preview.hot import Served
@@ -43,6 +44,20 @@ class Snapshot:
     site_dir: Path | None        # the last good site, None before the first successful build
     errors: tuple[str, ...]      # why the latest build failed; empty once a build succeeds
     token: str                   # changes whenever what the browser should show changes
+    withheld: Mapping[str, Withheld] = field(default_factory=dict)   # by product id: shown for its 404
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Why a product of the last good build is not published: the preview shows it where its page was."""
+
+    judul: str
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, gate: GateResult) -> dict[str, Withheld]:
+        return {v.product.id: cls(v.product.judul, tuple(f"{f.message} - {f.fix}" for f in v.failures))
+                for v in gate.withheld}
 
 
 class SiteState:
@@ -54,6 +69,7 @@ class SiteState:
         self._count = 0
         self._site_dir: Path | None = None
         self._errors: tuple[str, ...] = ()
+        self._withheld: Mapping[str, Withheld] = {}
         self._token = self._next_token()
         self._closed = False
 
@@ -63,16 +79,18 @@ class SiteState:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            return Snapshot(self._site_dir, self._errors, self._token)
+            return Snapshot(self._site_dir, self._errors, self._token, self._withheld)
 
     @property
     def closed(self) -> bool:
         with self._cond:
             return self._closed
 
-    def succeeded(self, site_dir: Path) -> None:
+    def succeeded(self, site_dir: Path, withheld: Mapping[str, Withheld] | None = None) -> None:
         with self._cond:
             self._site_dir, self._errors = site_dir, ()
+            if withheld is not None:
+                self._withheld = withheld
             self._token = self._next_token()
             self._cond.notify_all()
 
@@ -155,7 +173,7 @@ class Builder:
         previous, self._current = self._current, target
         with self._serve_lock:
             self._served = Served.of(report.site, report.catalogue, target) if report.site and report.catalogue else None
-            self.state.succeeded(target)
+            self.state.succeeded(target, Withheld.of(report.gate) if report.gate is not None else {})
         self._prune(keep={target, previous})
         self._print_notes(report)
         assert report.gate is not None

@@ -61,6 +61,19 @@ PLACEHOLDER = (
     "</body>\n</html>\n"
 )
 
+WITHHELD_PAGE = (
+    '<!doctype html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    "<title>Ditahan: {judul} · pratinjau JDIH</title>\n"
+    '<link rel="stylesheet" href="/assets/style.css">\n</head>\n<body>\n<main class="wadah">\n'
+    '<div class="draf" role="alert"><p><strong>Produk ini ditahan: tidak diterbitkan.</strong> '
+    "{judul} ({pid}) tidak lolos pemeriksaan persetujuan SOP, sehingga halamannya tidak ada di situs. "
+    "Halaman ini hanya ada di pratinjau, dan dimuat ulang otomatis setelah persetujuannya lengkap.</p>\n"
+    "<ul>{reasons}</ul></div>\n"
+    '<p><a href="/">Kembali ke beranda</a> · <code>jdih status {pid}</code> menunjukkan langkah berikutnya.</p>\n'
+    "</main>\n</body>\n</html>\n"
+)
+
 BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 BODY_CLOSE = b"</body>"
 
@@ -171,6 +184,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             target = target / "index.html"
         status = HTTPStatus.OK
         if not target.is_file() or not target.resolve().is_relative_to(snap.site_dir.resolve()):
+            withheld = snap.withheld.get(parts[1]) if len(parts) >= 2 and parts[0] == "produk" else None
+            if withheld is not None:   # not a mystery 404: say why (the page reloads once it is signed)
+                page = WITHHELD_PAGE.format(judul=html.escape(withheld.judul), pid=html.escape(parts[1]),
+                                            reasons="".join(f"<li>{html.escape(r)}</li>" for r in withheld.reasons))
+                self._send(HTTPStatus.NOT_FOUND, decorate(page.encode("utf-8"), snap), "text/html; charset=utf-8",
+                           with_body)
+                return
             status, target = HTTPStatus.NOT_FOUND, snap.site_dir / "404.html"
         self._send_file(status, target, snap, with_body)
 

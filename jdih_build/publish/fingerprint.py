@@ -38,11 +38,11 @@ def templates_fingerprint(templates: Path) -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(site: Site, salt: str, drafts: bool, source_date_epoch: str | None) -> str:
+def site_fingerprint(site: Site, salt: str, drafts: bool, source_date_epoch: str | None, search: bool = True) -> str:
     """What every page may read besides its entries: the code, the settings, the SOP and roster,
-    the templates and assets, the preview mode and the fixed build date."""
+    the templates and assets, the preview mode, whether search is built and the fixed build date."""
     return key_of("site", salt, repr(site.config), repr(site.sop), repr(site.roster),
-                  templates_fingerprint(site.templates_dir), drafts, source_date_epoch)
+                  templates_fingerprint(site.templates_dir), drafts, source_date_epoch, search)
 
 
 # The fields of each class `Fingerprints.entry` covers, checked against the classes by a test.

@@ -75,11 +75,13 @@ def make_environment(templates_dir: Path, zone: tzinfo | None = None) -> jinja2.
 
 
 class Renderer:
-    def __init__(self, env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, sop: Sop) -> None:
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, sop: Sop,
+                 search: bool = True) -> None:
         self.env = env
         self.config = config
         self.catalogue = catalogue
         self.sop = sop
+        self.search = search   # False in the live preview, which builds no index
 
     def page(self, template: str, path: str, root: str | None = None, **context) -> Output:
         try:
@@ -97,7 +99,8 @@ class Renderer:
     def home(self) -> Output:
         facets = {f: self.catalogue.groups[f] for f in ("jenis", "tahun")}
         return self.page("index.html", "index.html", latest=self.catalogue.entries[:HOME_LATEST],
-                         total=len(self.catalogue.entries), facets=facets, facet_labels=FACET_LABEL)
+                         total=len(self.catalogue.entries), facets=facets, facet_labels=FACET_LABEL,
+                         drafts=sum(1 for e in self.catalogue.entries if e.draft))   # jdih serve --drafts only
 
     def product(self, entry: Entry) -> Iterator[Output]:
         yield self.page("produk.html", f"produk/{entry.id}/index.html", entry=entry, p=entry.product,
@@ -372,7 +375,7 @@ def render_job(renderer: Renderer, job: PageJob) -> list[Output]:
     if kind == "group":
         return [renderer.group_page(renderer.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))]
     if kind == "cari":
-        return list(renderer.optional("cari.html", "cari/index.html"))
+        return list(renderer.optional("cari.html", "cari/index.html", indeks=renderer.search))
     if kind == "statistik":
         return list(renderer.optional("statistik.html", "statistik/index.html", stats=statistics(renderer.catalogue)))
     return [renderer.not_found()]

@@ -167,6 +167,17 @@ def test_a_broken_product_keeps_the_last_good_site_and_shows_the_problem(site: P
         wait_until(lambda: "jdih-galat" not in get(preview, "/")[1])
 
 
+def test_a_product_withheld_while_its_page_is_open_shows_why(site: Path) -> None:
+    product = site / "content" / "undang-undang" / "2017" / "uu-7-2017.md"
+    with serving(site) as preview:
+        status, before = get(preview, "/produk/uu-7-2017/")
+        assert status == 200
+        product.write_text(product.read_text(encoding="utf-8").replace("Pemilihan Umum", "Pemilu", 1), encoding="utf-8")
+        page = wait_until(lambda: (p := get(preview, "/produk/uu-7-2017/")) and p[0] == 404 and p[1])
+        assert "Produk ini ditahan" in str(page) and "do not match the sign-off" in str(page)
+        assert "/__jdih__/reload.js" in str(page)   # and it reloads once the product is signed again
+
+
 def test_the_problem_banner_is_escaped() -> None:
     snap = Snapshot(Path("/nowhere"), ("content/x.md:3: judul <b>tebal</b> & co - fix it",), "t-1")
     page = decorate(b"<!doctype html><html><body class='a'><p>isi</p></body></html>", snap).decode()
@@ -192,12 +203,16 @@ def test_a_crashing_rebuild_is_reported_and_the_last_good_site_stays(site: Path,
 
 def test_drafts_are_shown_only_with_drafts(site: Path) -> None:
     with serving(site) as preview:
-        status, _ = get(preview, DRAFT_PAGE)
+        status, page = get(preview, DRAFT_PAGE)
         assert status == 404
+        # issue 10: not a mystery 404 in the preview: why it is withheld, and that it is not published
+        assert "Produk ini ditahan" in page and "step 8" in page and "jdih status " + DRAFT_ID in page
     with serving(site, drafts=True) as preview:
         status, page = get(preview, DRAFT_PAGE)
         assert status == 200
         assert "DRAF: belum divalidasi." in page
+        home = get(preview, "/")[1]
+        assert "5 dokumen yang telah divalidasi, dan <strong>1 draf yang belum divalidasi</strong>" in home
 
 
 @pytest.mark.parametrize("path", [
@@ -342,3 +357,12 @@ def test_the_watcher_never_asks_for_read_events(site: Path) -> None:
         wait_until(lambda: calls)
     finally:
         watcher.stop()
+
+
+def test_the_preview_search_page_says_the_index_is_not_built(site: Path) -> None:
+    """Issue 10: it said the browser could not load the search."""
+    with serving(site) as preview:
+        status, page = get(preview, "/cari/")
+        assert status == 200
+        assert "indeks pencarian tidak dibangun" in page and "jdih build" in page
+        assert "cari.js" not in page and "tidak dapat dimuat di peramban" not in page
