@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check clean bench serve fuzz audit lint system-packages help
+.PHONY: build test check clean bench serve fuzz audit lint messages system-packages help
 
 help:
 	@echo "make build   create .venv, install jdih-build, build the sample site into output/"
@@ -14,6 +14,7 @@ help:
 	@echo "make fuzz    the long property-based fuzzing profile (10,000 random sites and mutations)"
 	@echo "make audit   pip-audit of the installed dependencies (needs an advisory service)"
 	@echo "make serve   live preview on http://127.0.0.1:8000/"
+	@echo "make messages  extract the CLI's messages into the Indonesian catalogue and compile it"
 	@echo "make clean   remove output/, the build cache, caches and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -34,6 +35,9 @@ test: $(STAMP) system-packages node_modules/.installed lint
 
 system-packages:
 	@scripts/system_packages.sh
+
+messages: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py --update
 
 lint: $(STAMP)
 	$(BIN)/ruff check jdih_build tests scripts benchmarks

@@ -18,6 +18,7 @@ from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
 from jdih_build.gate.revisions import RevisionFiles, RevisionFinder
 from jdih_build.gate.rules import GateResult, evaluate
+from jdih_build.i18n import _
 from jdih_build.load.completeness import unfinished
 from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
@@ -150,7 +151,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
     `search` builds the Pagefind index (the live preview leaves it out to rebuild within a second).
     `cache_dir` keeps what this build derived for the next one (None: no cache, a cold build)."""
     if (reason := not_a_site(root.resolve())) is not None:   # before the cache folder is made in it
-        return BuildReport(problems=[Problem(str(root.resolve()), None, reason, NOT_A_SITE_FIX)], out=out)
+        return BuildReport(problems=[Problem(str(root.resolve()), None, reason, _(NOT_A_SITE_FIX))], out=out)
     if cache_dir is not None and (problem := cache_problem(cache_dir, root, out)) is not None:
         return BuildReport(problems=[problem], out=out)
     with BuildCache.opened(cache_dir) as cache, frozen_for_the_build(), \
@@ -158,8 +159,7 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
         report = _build(root, out, now, base_url, read_pdf_files, drafts, search, progress,
                         default_workers() if workers is None else workers, search_shard_size, cache, revision_files)
         if cache_dir is not None and not cache.enabled:
-            report.warnings.append(f"{cache_dir}: the cache is in use by another build (or cannot be written); "
-                                   "this build ran without it")
+            report.warnings.append(_("{cache_dir}: the cache is in use by another build (or cannot be written); this build ran without it").format(cache_dir=cache_dir))
         if report.ok and report.manifest is not None:
             started = time.perf_counter()
             cache.commit({sha for _, sha in report.manifest})
@@ -173,8 +173,8 @@ def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
     cache, root, out = cache_dir.resolve(), root.resolve(), out.resolve()
     for inside in (out, root / "content", root / "approvals", root / "templates"):
         if cache == inside or cache.is_relative_to(inside) or inside.is_relative_to(cache):
-            return Problem(str(cache_dir), None, f"the cache folder cannot lie in or around {inside}",
-                           f"pass another --cache, e.g. {root / CACHE_DIR}")
+            return Problem(str(cache_dir), None, _("the cache folder cannot lie in or around {inside}").format(inside=inside),
+                           _("pass another --cache, e.g. {root_cache_dir}").format(root_cache_dir=root / CACHE_DIR))
     return None
 
 
@@ -192,9 +192,9 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     try:
         check_destination(out, site.root)
         if drafts and out.resolve() == (site.root / "output").resolve():
-            raise OutputError("drafts are never written to output/; preview them with jdih serve --drafts")
+            raise OutputError(_("drafts are never written to output/; preview them with jdih serve --drafts"))
     except OutputError as exc:
-        report.problems = [Problem(str(out), None, str(exc), "pass another --out")]
+        report.problems = [Problem(str(out), None, str(exc), _("pass another --out"))]
         return report
 
     with collector_paused():
@@ -234,10 +234,10 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
                     else:
                         discard(staging)
     except OutputError as exc:
-        report.problems = [Problem(str(out), None, str(exc), "check the output folder, or pass another --out")]
+        report.problems = [Problem(str(out), None, str(exc), _("check the output folder, or pass another --out"))]
     except OSError as exc:
-        report.problems = [Problem(str(out), None, f"cannot write the site: {exc.strerror or exc}",
-                                   "check the output folder's permissions and the free disk space")]
+        report.problems = [Problem(str(out), None, _("cannot write the site: {exc_strerror_or_exc}").format(exc_strerror_or_exc=exc.strerror or exc),
+                                   _("check the output folder's permissions and the free disk space"))]
     return report
 
 
@@ -291,8 +291,9 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         for entry in catalogue.entries:
             for file in entry.files:
                 if file.info.error:
-                    report.warnings.append(f"{rel(file.attachment.path)}: cannot read the PDF fully ({file.info.error}); "
-                                           "it is published without page count or search text")
+                    report.warnings.append(_("{rel_file_attachment_path}: cannot read the PDF fully ({file_info_error}); it is published "
+                                             "without page count or search text").format(
+                                                 rel_file_attachment_path=rel(file.attachment.path), file_info_error=file.info.error))
         prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch, search), catalogue)
         # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
         # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.
@@ -334,6 +335,6 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written
     except SearchIndexError as exc:
-        report.problems = [Problem("output/pagefind", None, str(exc), "check that pagefind[extended] is installed (make build)")]
+        report.problems = [Problem("output/pagefind", None, str(exc), _("check that pagefind[extended] is installed (make build)"))]
     except TemplateProblem as exc:
-        report.problems = [Problem(exc.path, exc.line, exc.message, "fix the template")]
+        report.problems = [Problem(exc.path, exc.line, exc.message, _("fix the template"))]

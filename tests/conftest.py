@@ -1,9 +1,13 @@
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The suite checks the CLI's English messages (the msgids); tests/console/test_language.py checks the
+# Indonesian catalogue and how the language is chosen. Set before anything is imported or run.
+os.environ["LANGUAGE"] = "en"
 
 from sitekit import SiteKit  # noqa: E402
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from jdih_build.gate.rules import GateResult
+from jdih_build.i18n import _, ngettext
 from jdih_build.load.completeness import Unfinished
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import load_site
@@ -20,7 +21,7 @@ def rel(path: Path, root: Path) -> str:
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
-    return [f"error: {p}" for p in problems]
+    return [_("error: {problem}").format(problem=p) for p in problems]
 
 
 def revision_lines(gate: GateResult, root: Path) -> list[str]:
@@ -29,13 +30,14 @@ def revision_lines(gate: GateResult, root: Path) -> list[str]:
     for note in gate.revisions:
         source = rel(note.source, root)
         if note.restored:
-            lines.append(f"kept: {note.product_id} ({source}) was edited after its sign-offs; the approved revision "
-                         f"(commit {note.commit[:12]}) stays published until every step signs the new bytes "
-                         f"(jdih status {note.product_id})")
+            lines.append(_("kept: {note_product_id} ({source}) was edited after its sign-offs; the approved revision "
+                           "(commit {note_commit_12}) stays published until every step signs the new bytes (jdih status "
+                           "{note_product_id})").format(note_product_id=note.product_id, source=source, note_commit_12=note.commit[:12]))
         else:
-            lines.append(f"OFFLINE: {note.product_id} ({source}) had a full set of sign-offs for other bytes, but its "
-                         f"approved revision cannot be published: {note.reason}. It is withheld: sign the edit "
-                         f"(jdih status {note.product_id}), or restore the approved file from git")
+            lines.append(_("OFFLINE: {note_product_id} ({source}) had a full set of sign-offs for other bytes, but its "
+                           "approved revision cannot be published: {note_reason}. It is withheld: sign the edit (jdih "
+                           "status {note_product_id}), or restore the approved file from git").format(
+                               note_product_id=note.product_id, source=source, note_reason=note.reason))
     return lines
 
 
@@ -43,25 +45,33 @@ def gate_lines(gate: GateResult, root: Path) -> list[str]:
     lines: list[str] = revision_lines(gate, root)
     for verdict in gate.withheld:
         product = verdict.product
-        lines.append(f"withheld: {product.id} ({rel(product.source, root)}) - not published:")
+        lines.append(_("withheld: {product_id} ({rel_product_source_root}) - not published:").format(
+            product_id=product.id, rel_product_source_root=rel(product.source, root)))
         for failure in verdict.failures:
             where = f" [{rel(failure.record, root)}]" if failure.record else ""
-            lines.append(f"  - rule {failure.rule}: {failure.message}{where} - {failure.fix}")
+            lines.append(_("  - rule {failure_rule}: {failure_message}{where} - {failure_fix}").format(
+                failure_rule=failure.rule, failure_message=failure.message, where=where, failure_fix=failure.fix))
     for notice in gate.notices:
-        lines.append(f"notice: {rel(notice.path, root)}: {notice.message} - {notice.fix}")
+        lines.append(_("notice: {rel_notice_path_root}: {notice_message} - {notice_fix}").format(
+            rel_notice_path_root=rel(notice.path, root), notice_message=notice.message, notice_fix=notice.fix))
     return lines
 
 
 def unfinished_lines(found: list[Unfinished], root: Path) -> list[str]:
-    return [f"{'error' if u.refused else 'warning'}: {rel(u.product.source, root)}{f':{u.line}' if u.line else ''}: "
-            f"{u.message} - {u.fix}" for u in found]
+    lines = []
+    for u in found:
+        text = f"{rel(u.product.source, root)}{f':{u.line}' if u.line else ''}: {u.message} - {u.fix}"
+        lines.append(_("error: {problem}").format(problem=text) if u.refused else _("warning: {warning}").format(warning=text))
+    return lines
 
 
 def summary(gate: GateResult) -> str:
     published, withheld = len(gate.published), len(gate.withheld)
     kept = sum(1 for note in gate.revisions if note.restored)
-    also = f" ({kept} at the approved revision while an edit awaits sign-offs)" if kept else ""
-    return f"{published} product{'s' if published != 1 else ''} published{also}, {withheld} withheld"
+    also = _(" ({kept} at the approved revision while an edit awaits sign-offs)").format(kept=kept) if kept else ""
+    return ngettext("{published} product published{also}, {withheld} withheld",
+                    "{published} products published{also}, {withheld} withheld", published).format(
+        published=published, also=also, withheld=withheld)
 
 
 def load_or_report(root: Path, stream: TextIO, consequence: str) -> Site | None:
@@ -71,5 +81,5 @@ def load_or_report(root: Path, stream: TextIO, consequence: str) -> Site | None:
         found = problems.sorted()
         for line in problem_lines(found):
             print(line, file=stream)
-        print(f"{len(found)} problem(s) in the input; {consequence}", file=stream)
+        print(_("{len_found} problem(s) in the input; {consequence}").format(len_found=len(found), consequence=consequence), file=stream)
     return site

@@ -38,6 +38,7 @@ from jdih_build.gate.rules import (
     default_signature_check,
     evaluate_product,
 )
+from jdih_build.i18n import _
 from jdih_build.load.attachments import unsafe_name
 from jdih_build.load.content import read_product
 from jdih_build.load.git_history import GitHistory, HistoryLookup
@@ -146,7 +147,7 @@ class RevisionFinder:
 
     def _lookup(self, products: dict[str, Product], waiting: dict[str, list[Candidate]]) -> HistoryLookup:
         if self.history is None:
-            return HistoryLookup(unavailable="the site's git history is not read here")
+            return HistoryLookup(unavailable=_("the site's git history is not read here"))
         wanted: dict[str, set[str]] = defaultdict(set)
         for pid, candidates in waiting.items():
             for candidate in candidates:
@@ -169,17 +170,19 @@ class RevisionFinder:
             reasons.append(reason)
         reason = reasons[0]
         if lookup.shallow:
-            reason += "; this is a shallow clone: fetch the whole history (git fetch --unshallow)"
+            reason += _("; this is a shallow clone: fetch the whole history (git fetch --unshallow)")
         return None, reason
 
     def _try(self, product: Product, candidate: Candidate, lookup: HistoryLookup, number: int) -> tuple[Verdict | None, str]:
         assert self.history is not None
         if product.source_name not in dict(candidate.files):
-            return None, f"the sign-offs name other files ({', '.join(n for n, _ in candidate.files)}), not {product.source_name}"
+            return None, _("the sign-offs name other files ({value}), not {product_source_name}").format(
+                value=', '.join(n for n, _ in candidate.files), product_source_name=product.source_name)
         try:
             return self._materialised(product, candidate, lookup, self.files.folder() / product.id / str(number))
         except OSError as exc:
-            return None, f"the approved revision's files cannot be written to a temporary folder ({exc.strerror or exc})"
+            return None, _("the approved revision's files cannot be written to a temporary folder ({exc_strerror_or_exc})").format(
+                exc_strerror_or_exc=exc.strerror or exc)
 
     def _materialised(self, product: Product, candidate: Candidate, lookup: HistoryLookup,
                       base: Path) -> tuple[Verdict | None, str]:
@@ -191,7 +194,7 @@ class RevisionFinder:
             relative = self.history.relative(path) if path is not None else None
             blob = lookup.found.get((relative, sha)) if relative is not None and path is not None else None
             if blob is None or path is None:
-                return None, f"no commit holds the approved bytes of {name}"
+                return None, _("no commit holds the approved bytes of {name}").format(name=name)
             copy = base / "content" / path.relative_to(self.content_dir)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(blob.data)
@@ -202,12 +205,13 @@ class RevisionFinder:
         parsed = read_product(md_copy, base / "content", self.site.config, problems)
         if parsed is None:
             first = problems.items[0] if problems.items else None
-            return None, f"the approved revision (commit {commit[:12]}) no longer reads: {first.message if first else 'invalid'}"
+            return None, _("the approved revision (commit {commit_12}) no longer reads: {value}").format(
+                commit_12=commit[:12], value=first.message if first else 'invalid')
         revision = replace(parsed, source=product.source)
         verdict = evaluate_product(revision, list(candidate.records), self.site.sop, self.people, self.now,
                                    self.check_signature)
         if not verdict.published:
-            return None, f"the approved revision (commit {commit[:12]}) fails the gate: {verdict.failures[0].message}"
+            return None, _("the approved revision (commit {commit_12}) fails the gate: {value}").format(commit_12=commit[:12], value=verdict.failures[0].message)
         return Verdict(revision, verdict.steps, ApprovedRevision(commit)), ""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from jdih_build.i18n import _
 from jdih_build.model import Person, Product, SignOff, Site, Sop, Step
 
 # Rule ids, as numbered in CONTRACT 5; "5.0" is the opening sentence: a record must exist.
@@ -120,8 +121,8 @@ def default_signature_check(data: bytes, signature: bytes, public_key: str) -> s
 
 
 def _a(role: str) -> str:
-    """'an administrator', 'a pengarah'."""
-    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+    """'an administrator', 'a pengarah' (Indonesian has no article: the role alone)."""
+    return (_("an {role}") if role[:1] in "aeiou" else _("a {role}")).format(role=role)
 
 
 def _fmt(moment: datetime) -> str:
@@ -136,8 +137,9 @@ def _counting_record(step: Step, records: list[SignOff]) -> tuple[SignOff | None
     top = [r for r in records if r.waktu == latest]
     if len(top) > 1:
         names = ", ".join(r.path.name for r in top)
-        return None, [Failure(RULE_LATEST, step.no, f"step {step.no} has {len(top)} records with the same latest waktu ({names})",
-                              "keep one, or record the newer decision with a later waktu", top[0].path)]
+        return None, [Failure(RULE_LATEST, step.no, _("step {step_no} has {len_top} records with the same latest waktu ({names})").format(
+            step_no=step.no, len_top=len(top), names=names),
+                              _("keep one, or record the newer decision with a later waktu"), top[0].path)]
     return top[0], []
 
 
@@ -150,25 +152,29 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
 
     # 5.1: the record names this product, this step and the step's role.
     if record.produk != product.id or record.folder != product.id:
-        fail(RULE_NAMES, f"step {step.no}: the record names product '{record.produk}' in folder '{record.folder}', not '{product.id}'",
-             f"a sign-off for {product.id} says `produk: {product.id}` and lies in approvals/{product.id}/")
+        fail(RULE_NAMES, _("step {step_no}: the record names product '{record_produk}' in folder '{record_folder}', not "
+                           "'{product_id}'").format(step_no=step.no, record_produk=record.produk, record_folder=record.folder, product_id=product.id),
+             _("a sign-off for {product_id} says `produk: {product_id}` and lies in approvals/{product_id}/").format(product_id=product.id))
     if record.peran != step.pelaksana:
-        fail(RULE_NAMES, f"step {step.no}: the record says peran '{record.peran}', but step {step.no} is for '{step.pelaksana}'",
-             f"step {step.no} must be signed as {step.pelaksana}")
+        fail(RULE_NAMES, _("step {step_no}: the record says peran '{record_peran}', but step {step_no} is for '{step_pelaksana}'").format(
+            step_no=step.no, record_peran=record.peran, step_pelaksana=step.pelaksana),
+             _("step {step_no} must be signed as {step_pelaksana}").format(step_no=step.no, step_pelaksana=step.pelaksana))
 
     # 5.2: a roster person who holds the role and was active at waktu.
     person = people.get(record.oleh)
     if person is None:
-        fail(RULE_ROLE, f"step {step.no}: '{record.oleh}' is not in approvals/petugas.yaml",
-             "sign as a person on the roster (names must match exactly), or add them to the roster")
+        fail(RULE_ROLE, _("step {step_no}: '{record_oleh}' is not in approvals/petugas.yaml").format(step_no=step.no, record_oleh=record.oleh),
+             _("sign as a person on the roster (names must match exactly), or add them to the roster"))
     else:
         if step.pelaksana not in person.peran:
-            fail(RULE_ROLE, f"step {step.no}: {person.nama} does not hold the role '{step.pelaksana}'",
-                 f"have a {step.pelaksana} sign step {step.no}")
+            fail(RULE_ROLE, _("step {step_no}: {person_nama} does not hold the role '{step_pelaksana}'").format(
+                step_no=step.no, person_nama=person.nama, step_pelaksana=step.pelaksana),
+                 _("have a {step_pelaksana} sign step {step_no}").format(step_pelaksana=step.pelaksana, step_no=step.no))
         if not person.active_on(record.waktu.date()):
             period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
-            fail(RULE_ROLE, f"step {step.no}: {person.nama} was not active on {record.waktu.date()} (active {period})",
-                 f"have a {step.pelaksana} who is active sign step {step.no}")
+            fail(RULE_ROLE, _("step {step_no}: {person_nama} was not active on {record_waktu_date} (active {period})").format(
+                step_no=step.no, person_nama=person.nama, record_waktu_date=record.waktu.date(), period=period),
+                 _("have a {step_pelaksana} who is active sign step {step_no}").format(step_pelaksana=step.pelaksana, step_no=step.no))
 
     # 5.3: exactly the product's files, with the hashes of their bytes now.
     expected = product.file_hashes
@@ -179,41 +185,48 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
     if missing or extra or changed:
         parts = []
         if changed:
-            parts.append("changed since it was signed: " + ", ".join(changed))
+            parts.append(_("changed since it was signed: ") + ", ".join(changed))
         if missing:
-            parts.append("not covered: " + ", ".join(missing))
+            parts.append(_("not covered: ") + ", ".join(missing))
         if extra:
-            parts.append("not part of the product: " + ", ".join(extra))
-        fail(RULE_HASHES, f"step {step.no}: the files do not match the sign-off ({'; '.join(parts)})",
-             f"if the change is intended, step {step.no} must be signed again (jdih approve {product.id} --step {step.no})")
+            parts.append(_("not part of the product: ") + ", ".join(extra))
+        fail(RULE_HASHES, _("step {step_no}: the files do not match the sign-off ({join_parts})").format(step_no=step.no, join_parts='; '.join(parts)),
+             _("if the change is intended, step {step_no} must be signed again (jdih approve {product_id} "
+               "--step {step_no})").format(step_no=step.no, product_id=product.id))
 
     # 5.4: approved, not in the future, not before the previous sign-off.
     if record.keputusan != "disetujui":
         note = f": {record.catatan}" if record.catatan else ""
-        fail(RULE_DECISION_TIME, f"step {step.no}: {record.oleh} rejected it (ditolak) at {_fmt(record.waktu)}{note}",
-             f"address the note, then step {step.no} is signed again as disetujui")
+        fail(RULE_DECISION_TIME, _("step {step_no}: {record_oleh} rejected it (ditolak) at {fmt_record_waktu}{note}").format(
+            step_no=step.no, record_oleh=record.oleh, fmt_record_waktu=_fmt(record.waktu), note=note),
+             _("address the note, then step {step_no} is signed again as disetujui").format(step_no=step.no))
     if record.waktu > now:
-        fail(RULE_DECISION_TIME, f"step {step.no}: waktu {_fmt(record.waktu)} is in the future",
-             "record the real time of the sign-off")
+        fail(RULE_DECISION_TIME, _("step {step_no}: waktu {fmt_record_waktu} is in the future").format(step_no=step.no, fmt_record_waktu=_fmt(record.waktu)),
+             _("record the real time of the sign-off"))
     if previous is not None and record.waktu < previous.waktu:
-        fail(RULE_DECISION_TIME, f"step {step.no}: signed at {_fmt(record.waktu)}, before the previous sign-off (step {previous.langkah}, {_fmt(previous.waktu)})",
-             "the SOP's steps are signed in order: sign this step again after the previous one")
+        fail(RULE_DECISION_TIME, _("step {step_no}: signed at {fmt_record_waktu}, before the previous sign-off (step "
+                                   "{previous_langkah}, {fmt_previous_waktu})").format(
+                                       step_no=step.no, fmt_record_waktu=_fmt(record.waktu), previous_langkah=previous.langkah, fmt_previous_waktu=_fmt(previous.waktu)),
+             _("the SOP's steps are signed in order: sign this step again after the previous one"))
 
     # 5.6: the signature, where there is one or where one is required.
     if record.signature is not None:
         key = person.kunci_publik if person else None
         if key is None:
-            fail(RULE_SIGNATURE, f"step {step.no}: the record is signed but {record.oleh} has no kunci_publik in petugas.yaml",
-                 "enrol the signer's public key in approvals/petugas.yaml")
+            fail(RULE_SIGNATURE, _("step {step_no}: the record is signed but {record_oleh} has no kunci_publik in petugas.yaml").format(
+                step_no=step.no, record_oleh=record.oleh),
+                 _("enrol the signer's public key in approvals/petugas.yaml"))
         else:
             reason = check_signature(record.raw, record.signature, key)
             if reason is not None:
-                fail(RULE_SIGNATURE, f"step {step.no}: the signature does not verify: {reason}",
-                     f"{record.oleh} signs the record again: ssh-keygen -Y sign -n jdih-approval -f KEY "
-                     f"{record.path.name} (docs/kunci-tanda-tangan.md), or records the step anew with jdih approve --key")
+                fail(RULE_SIGNATURE, _("step {step_no}: the signature does not verify: {reason}").format(step_no=step.no, reason=reason),
+                     _("{record_oleh} signs the record again: ssh-keygen -Y sign -n jdih-approval -f KEY "
+                       "{record_path_name} (docs/kunci-tanda-tangan.md), or records the step anew with jdih approve "
+                       "--key").format(record_oleh=record.oleh, record_path_name=record.path.name))
     elif sop.tanda_tangan == "wajib":
-        fail(RULE_SIGNATURE, f"step {step.no}: the record has no signature, and the SOP requires one (tanda_tangan: wajib)",
-             f"sign it: jdih approve {product.id} --step {step.no} --by '{record.oleh}' --key KEYFILE")
+        fail(RULE_SIGNATURE, _("step {step_no}: the record has no signature, and the SOP requires one (tanda_tangan: wajib)").format(step_no=step.no),
+             _("sign it: jdih approve {product_id} --step {step_no} --by '{record_oleh}' --key KEYFILE").format(
+                 product_id=product.id, step_no=step.no, record_oleh=record.oleh))
     return fails
 
 
@@ -241,17 +254,19 @@ def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people:
         failures = list(pre_failures[step.no])
         if record is None and not failures:
             holders = sorted(p.nama for p in people.values() if step.pelaksana in p.peran)
-            who = f" (e.g. --by '{holders[0]}')" if holders else ""
-            failures.append(Failure(RULE_MISSING, step.no, f"step {step.no} ({step.kegiatan}) has no sign-off by {_a(step.pelaksana)}",
-                                    f"the {step.pelaksana} signs it: jdih approve {product.id} --step {step.no}{who}"))
+            who = _(" (e.g. --by '{holders_0}')").format(holders_0=holders[0]) if holders else ""
+            failures.append(Failure(RULE_MISSING, step.no, _("step {step_no} ({step_kegiatan}) has no sign-off by {a_step_pelaksana}").format(
+                step_no=step.no, step_kegiatan=step.kegiatan, a_step_pelaksana=_a(step.pelaksana)),
+                                    _("the {step_pelaksana} signs it: jdih approve {product_id} --step {step_no}{who}").format(
+                                        step_pelaksana=step.pelaksana, product_id=product.id, step_no=step.no, who=who)))
         if record is not None:
             failures += _check_record(product, step, record, sop, people, previous, now, check_signature)
             others = [n for n in signers[record.oleh] if n != step.no]
             if sop.pemisahan_tugas and others:
                 failures.append(Failure(RULE_SEPARATION, step.no,
-                                        f"step {step.no}: {record.oleh} also signed step {', '.join(map(str, others))}; "
-                                        "one person may sign only one step (pemisahan_tugas)",
-                                        f"have another {step.pelaksana} sign step {step.no}", record.path))
+                                        _("step {step_no}: {record_oleh} also signed step {join_map_str_others}; one person may sign only "
+                                          "one step (pemisahan_tugas)").format(step_no=step.no, record_oleh=record.oleh, join_map_str_others=', '.join(map(str, others))),
+                                        _("have another {step_pelaksana} sign step {step_no}").format(step_pelaksana=step.pelaksana, step_no=step.no), record.path))
             previous = record
         results.append(StepResult(step, record, tuple(failures)))
     return Verdict(product, tuple(results))
@@ -265,17 +280,17 @@ def find_notices(site: Site) -> list[Notice]:
     notices: list[Notice] = []
     for record in site.signoffs:
         if record.folder not in product_ids:
-            notices.append(Notice(record.path, f"approvals/{record.folder}/ belongs to no product in content/",
-                                  "move the record to the folder of its product, or remove it if the product is gone"))
+            notices.append(Notice(record.path, _("approvals/{record_folder}/ belongs to no product in content/").format(record_folder=record.folder),
+                                  _("move the record to the folder of its product, or remove it if the product is gone")))
         elif record.produk not in product_ids:
-            notices.append(Notice(record.path, f"the record names product '{record.produk}', which does not exist",
-                                  f"write `produk: {record.folder}`"))
+            notices.append(Notice(record.path, _("the record names product '{record_produk}', which does not exist").format(record_produk=record.produk),
+                                  _("write `produk: {record_folder}`").format(record_folder=record.folder)))
         if record.langkah not in steps:
-            notices.append(Notice(record.path, f"the record names step {record.langkah}, which the SOP does not have",
-                                  f"use a step number from approvals/sop.yaml (1..{len(site.sop.langkah)})"))
+            notices.append(Notice(record.path, _("the record names step {record_langkah}, which the SOP does not have").format(record_langkah=record.langkah),
+                                  _("use a step number from approvals/sop.yaml (1..{len_site_sop_langkah})").format(len_site_sop_langkah=len(site.sop.langkah))))
         if record.oleh not in names:
-            notices.append(Notice(record.path, f"the record is by '{record.oleh}', who is not in approvals/petugas.yaml",
-                                  "use the exact name from the roster, or add the person to it"))
+            notices.append(Notice(record.path, _("the record is by '{record_oleh}', who is not in approvals/petugas.yaml").format(record_oleh=record.oleh),
+                                  _("use the exact name from the roster, or add the person to it")))
     return notices
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jdih_build.i18n import _
 from jdih_build.model import Product
 
 # The lines `jdih new` writes into the abstract's skeleton (workflow/new_files.abstract_skeleton).
@@ -42,15 +43,14 @@ def unfinished(product: Product) -> list[Unfinished]:
     placeholder = _PLACEHOLDER.search(product.abstrak)
     if placeholder is not None:
         found.append(Unfinished(product, _line_in_file(product, placeholder.start()),
-                                "the abstract still holds the placeholder '...' that jdih new wrote",
-                                "write the abstract (ABSTRAK: the considerations, the legal basis, the content; "
-                                "CATATAN: the notes), or delete the placeholder lines", True))
+                                _("the abstract still holds the placeholder '...' that jdih new wrote"),
+                                _("write the abstract (ABSTRAK: the considerations, the legal basis, the content; CATATAN: the "
+                                  "notes), or delete the placeholder lines"), True))
     if not product.berkas:
         if product.tipe_dokumen == "peraturan":
-            found.append(Unfinished(product, None, "a peraturan without its main text: berkas lists no file",
-                                    "add the PDF beside the .md and list it under `berkas:`", True))
+            found.append(Unfinished(product, None, _("a peraturan without its main text: berkas lists no file"),
+                                    _("add the PDF beside the .md and list it under `berkas:`"), True))
         else:
-            found.append(Unfinished(product, None, f"no file: berkas is empty (a {product.tipe_dokumen} may have "
-                                    "none, e.g. a printed copy only)", "if there is a digital copy, list it under "
-                                    "`berkas:`", False))
+            found.append(Unfinished(product, None, _("no file: berkas is empty (a {product_tipe_dokumen} may have none, e.g. a printed copy only)").format(
+                product_tipe_dokumen=product.tipe_dokumen), _("if there is a digital copy, list it under `berkas:`"), False))
     return found

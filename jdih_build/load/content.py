@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jdih_build.cache.store import Table, key_of
+from jdih_build.i18n import _
 from jdih_build.load.attachments import resolve_attachments, unsafe_name
 from jdih_build.load.codec import decode_product, encode_product
 from jdih_build.load.fields import Fields
@@ -83,8 +84,8 @@ def find_product_files(content_dir: Path, problems: Problems) -> list[Path]:
         base = Path(folder)
         for name in sorted(dirs):
             if (base / name).is_symlink():
-                problems.add(base / name, None, "symbolic link to a folder inside content/",
-                             "replace the link with the real folder; links are refused so nothing outside is published")
+                problems.add(base / name, None, _("symbolic link to a folder inside content/"),
+                             _("replace the link with the real folder; links are refused so nothing outside is published"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink())
         for name in sorted(files):
             if name.startswith(".") or not name.endswith(".md"):
@@ -92,12 +93,13 @@ def find_product_files(content_dir: Path, problems: Problems) -> list[Path]:
             path = base / name
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
-                problems.add(path, None, "a product file is a symbolic link", "replace the link with the real file")
+                problems.add(path, None, _("a product file is a symbolic link"), _("replace the link with the real file"))
             elif not stat.S_ISREG(mode):
-                problems.add(path, None, "a product file is not a regular file (a FIFO or device)",
-                             "replace it with an ordinary .md file")
+                problems.add(path, None, _("a product file is not a regular file (a FIFO or device)"),
+                             _("replace it with an ordinary .md file"))
             elif (reason := unsafe_name(name)) is not None:
-                problems.add(path, None, f"the file name {reason}", f"rename it, e.g. to {safe_name(name)}")
+                problems.add(path, None, _("the file name {reason}").format(
+                    reason=reason), _("rename it, e.g. to {safe_name_name}").format(safe_name_name=safe_name(name)))
             else:
                 found.append(path)
     return found
@@ -129,11 +131,11 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
     try:
         raw = read_regular(md, MAX_MARKDOWN_BYTES)
     except InputFileError as exc:
-        fix = "keep the abstract short and put the full text in the PDF" if "limit" in exc.message else exc.fix
+        fix = _("keep the abstract short and put the full text in the PDF") if "limit" in exc.message else exc.fix
         problems.add(md, None, exc.message, fix)
         return None
     except OSError as exc:
-        problems.add(md, None, f"cannot read the file: {exc.strerror}", "check the file's permissions")
+        problems.add(md, None, _("cannot read the file: {exc_strerror}").format(exc_strerror=exc.strerror), _("check the file's permissions"))
         return None
     digest = hashlib.sha256(raw).hexdigest()
     key = parse_key(digest, md.name, config)
@@ -164,14 +166,14 @@ def _controlled_jenis(f: Fields, jenis: str, singkatan: str | None, config: Site
     if listed is None:
         close = [n for n in names if n.casefold() == jenis.casefold()] or \
             difflib.get_close_matches(jenis, names, n=3, cutoff=0.6)
-        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "? " if close else ""
-        f.error("jenis", f"jenis '{jenis}' is not one of the site's jenis",
-                f"{hint}use one listed under [tool.jdih.jenis] in pyproject.toml ({', '.join(names)}), "
-                "or add it there")
+        hint = _("did you mean ") + " or ".join(f"'{c}'" for c in close) + "? " if close else ""
+        f.error("jenis", _("jenis '{jenis}' is not one of the site's jenis").format(jenis=jenis),
+                _("{hint}use one listed under [tool.jdih.jenis] in pyproject.toml ({join_names}), or add it there").format(hint=hint, join_names=', '.join(names)))
         return singkatan
     if singkatan is not None and singkatan != listed:
-        f.error("singkatan_jenis", f"singkatan_jenis '{singkatan}' is not the site's '{listed}' for jenis '{jenis}'",
-                f"remove the line (it is filled from [tool.jdih.jenis]) or write `singkatan_jenis: {listed}`")
+        f.error("singkatan_jenis", _("singkatan_jenis '{singkatan}' is not the site's '{listed}' for jenis '{jenis}'").format(
+            singkatan=singkatan, listed=listed, jenis=jenis),
+                _("remove the line (it is filled from [tool.jdih.jenis]) or write `singkatan_jenis: {listed}`").format(listed=listed))
     return listed
 
 
@@ -183,22 +185,22 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(md, None, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
+        problems.add(md, None, _("not UTF-8 text (byte {exc_start})").format(exc_start=exc.start), _("save the file as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
     if (bad := CONTROL_CHARACTERS.search(text)) is not None:
         line = text.count("\n", 0, bad.start()) + 1
-        problems.add(md, line, f"the file holds the control character U+{ord(bad.group()):04X}",
-                     "remove it (it is invisible in most editors; retype the line)")
+        problems.add(md, line, _("the file holds the control character U+{ord_bad_group:04X}").format(ord_bad_group=ord(bad.group())),
+                     _("remove it (it is invisible in most editors; retype the line)"))
         return None
     parts = split_front_matter(text)
     if parts is None:
-        problems.add(md, 1, "no YAML front matter", "start the file with a line '---', the fields, then a line '---'")
+        problems.add(md, 1, _("no YAML front matter"), _("start the file with a line '---', the fields, then a line '---'"))
         return None
     front, body, body_line = parts
     if nesting_depth(body) > MAX_NESTING:
-        problems.add(md, body_line, f"the abstract nests lists or quotes more than {MAX_NESTING} levels deep",
-                     "flatten the lists: an abstract needs two or three levels at most")
+        problems.add(md, body_line, _("the abstract nests lists or quotes more than {max_nesting} levels deep").format(max_nesting=MAX_NESTING),
+                     _("flatten the lists: an abstract needs two or three levels at most"))
         return None
     try:
         tree = parse(front, line_offset=1)
@@ -206,10 +208,10 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
         problems.add(md, exc.line, exc.message, exc.fix)
         return None
     if not isinstance(tree, YMap):
-        problems.add(md, 2, "the front matter is not a set of `key: value` lines", "write one `key: value` per line")
+        problems.add(md, 2, _("the front matter is not a set of `key: value` lines"), _("write one `key: value` per line"))
         return None
 
-    f = Fields(tree, md, problems, "the front matter")
+    f = Fields(tree, md, problems, _("the front matter"))
     tipe = f.choice("tipe_dokumen", TIPE_DOKUMEN, default="peraturan")
     if tipe is None:
         return None
@@ -218,13 +220,13 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     extra_bool = EXTRA_BOOL_KEYS.get(tipe, ())
     f.check_known(COMMON_KEYS + extra_text + extra_date + extra_bool)
     for key in REQUIRED_KEYS[tipe]:
-        f.require(key, f" (required for tipe_dokumen {tipe})")
+        f.require(key, _(" (required for tipe_dokumen {tipe})").format(tipe=tipe))
 
     product_id = f.text("id") or md.stem
     if not ID_PATTERN.fullmatch(product_id):
         f.error("id" if "id" in tree else None,
-                f"id '{product_id}' does not match ^[a-z0-9][a-z0-9-]{{0,99}}$",
-                "use lower-case letters, digits and '-', e.g. `id: kpt-12-2023` (or rename the file)")
+                _("id '{product_id}' does not match ^[a-z0-9][a-z0-9-]{{0,99}}$").format(product_id=product_id),
+                _("use lower-case letters, digits and '-', e.g. `id: kpt-12-2023` (or rename the file)"))
 
     judul = f.text("judul", required=True)
     tahun = f.integer("tahun", required=True, low=1900, high=2100)
@@ -237,8 +239,8 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     status = f.choice("status", STATUS_VALUES, case_insensitive=True)
     subjek = f.text_list("subjek")
     if tanggal_penetapan and tanggal_pengundangan and tanggal_pengundangan < tanggal_penetapan:
-        f.error("tanggal_pengundangan", "tanggal_pengundangan is before tanggal_penetapan",
-                "a product is promulgated on or after the day it is enacted: check both dates")
+        f.error("tanggal_pengundangan", _("tanggal_pengundangan is before tanggal_penetapan"),
+                _("a product is promulgated on or after the day it is enacted: check both dates"))
 
     extra: list[tuple[str, object]] = []
     for key in extra_text:
@@ -256,14 +258,15 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
                 extra.append((key, flag))
     extras = dict(extra)
     if "tingkat_proses" in extras and extras["tingkat_proses"] not in TINGKAT_PROSES:
-        f.error("tingkat_proses", f"tingkat_proses '{extras['tingkat_proses']}' is not one of {', '.join(TINGKAT_PROSES)}",
-                f"use one of: {', '.join(TINGKAT_PROSES)}")
+        f.error("tingkat_proses", _("tingkat_proses '{extras_tingkat_proses}' is not one of {join_tingkat_proses}").format(
+            extras_tingkat_proses=extras['tingkat_proses'], join_tingkat_proses=', '.join(TINGKAT_PROSES)),
+                _("use one of: {join_tingkat_proses}").format(join_tingkat_proses=', '.join(TINGKAT_PROSES)))
     if "isbn" in extras and not ISBN_PATTERN.fullmatch(str(extras["isbn"])):
-        f.error("isbn", f"isbn '{extras['isbn']}' is not an ISBN", "write the 10 or 13 digits, e.g. 978-602-1234-56-7")
+        f.error("isbn", _("isbn '{extras_isbn}' is not an ISBN").format(extras_isbn=extras['isbn']), _("write the 10 or 13 digits, e.g. 978-602-1234-56-7"))
 
     relasi: list[Relation] = []
     for item in f.mapping_list("relasi") or []:
-        r = Fields(item, md, problems, "a relasi entry")
+        r = Fields(item, md, problems, _("a relasi entry"))
         r.check_known(("jenis", "target", "catatan"))
         kind = r.choice("jenis", RELATION_KINDS, required=True)
         target = r.text("target", required=True)
@@ -307,7 +310,7 @@ def load_products(root: Path, config: SiteConfig, problems: Problems, workers: i
                   cache: Table | None = None) -> list[Product]:
     content_dir = root / "content"
     if not content_dir.is_dir() or content_dir.is_symlink():
-        problems.add(content_dir, None, "no content/ folder", "create content/ and put the products in it")
+        problems.add(content_dir, None, _("no content/ folder"), _("create content/ and put the products in it"))
         return []
     cache = cache if cache is not None else Table({})
     known = cache.entries_view()
@@ -350,18 +353,19 @@ def check_cross_references(products: list[Product], problems: Problems) -> None:
         if len(same) > 1:
             names = ", ".join(problems.rel(p.source) for p in same)
             for p in same:
-                problems.add(p.source, None, f"id '{product_id}' is used by more than one product ({names})",
-                             "give each product its own id (set `id:` or rename the file)")
+                problems.add(p.source, None, _("id '{product_id}' is used by more than one product ({names})").format(product_id=product_id, names=names),
+                             _("give each product its own id (set `id:` or rename the file)"))
     for product in products:
         seen: set[tuple[str, str]] = set()
         for relation in product.relasi:
             if relation.target == product.id:
-                problems.add(product.source, relation.line, f"relasi {relation.jenis} points at the product itself",
-                             "name another product's id as target")
+                problems.add(product.source, relation.line, _("relasi {relation_jenis} points at the product itself").format(relation_jenis=relation.jenis),
+                             _("name another product's id as target"))
             elif relation.target not in by_id:
-                problems.add(product.source, relation.line, f"relasi target '{relation.target}' is not a product id",
-                             "use the id of a product in content/ (ids are the file names without .md unless set)")
+                problems.add(product.source, relation.line, _("relasi target '{relation_target}' is not a product id").format(relation_target=relation.target),
+                             _("use the id of a product in content/ (ids are the file names without .md unless set)"))
             if (relation.jenis, relation.target) in seen:
-                problems.add(product.source, relation.line, f"relasi {relation.jenis} {relation.target} is listed twice",
-                             "keep one")
+                problems.add(product.source, relation.line, _("relasi {relation_jenis} {relation_target} is listed twice").format(
+                    relation_jenis=relation.jenis, relation_target=relation.target),
+                             _("keep one"))
             seen.add((relation.jenis, relation.target))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+from jdih_build.i18n import _
 from jdih_build.load.problems import Problems
 from jdih_build.load.strict_yaml import Node, Scalar, YMap, YSeq
 
@@ -26,9 +27,9 @@ _FALSE = {"false", "False", "FALSE"}
 
 def kind_of(node: Node) -> str:
     if isinstance(node, YMap):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, YSeq):
-        return "a list"
+        return _("a list")
     return "text"
 
 
@@ -55,8 +56,9 @@ class Fields:
         for key in self.mapping:
             if key not in allowed:
                 close = _closest(key, allowed)
-                hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
-                self.error(key, f"unknown key '{key}' in {self.what}", f"remove it or fix the name ({hint})")
+                hint = _("did you mean '{close}'?").format(
+                    close=close) if close else _("allowed keys: {join_sorted_allowed}").format(join_sorted_allowed=', '.join(sorted(allowed)))
+                self.error(key, _("unknown key '{key}' in {self_what}").format(key=key, self_what=self.what), _("remove it or fix the name ({hint})").format(hint=hint))
 
     def present(self, key: str) -> bool:
         node = self.mapping.get(key)
@@ -65,7 +67,7 @@ class Fields:
     def require(self, key: str, why: str = "") -> bool:
         if self.present(key):
             return True
-        self.error(None, f"missing required key '{key}'{why}", f"add a line `{key}: ...`", line=self.mapping.line)
+        self.error(None, _("missing required key '{key}'{why}").format(key=key, why=why), _("add a line `{key}: ...`").format(key=key), line=self.mapping.line)
         return False
 
     def _scalar(self, key: str, expected: str) -> Scalar | None:
@@ -73,7 +75,8 @@ class Fields:
         if node is None:
             return None
         if not isinstance(node, Scalar):
-            self.error(key, f"'{key}' must be {expected}, not {kind_of(node)}", f"write `{key}:` with {expected}")
+            self.error(key, _("'{key}' must be {expected}, not {kind_of_node}").format(
+                key=key, expected=expected, kind_of_node=kind_of(node)), _("write `{key}:` with {expected}").format(key=key, expected=expected))
             return None
         if node.is_null:
             return None
@@ -88,7 +91,7 @@ class Fields:
             return None
         value = node.text.strip()
         if not value:
-            self.error(key, f"'{key}' is empty", f"write a value for '{key}' or remove the line")
+            self.error(key, _("'{key}' is empty").format(key=key), _("write a value for '{key}' or remove the line").format(key=key))
             return None
         return value
 
@@ -104,7 +107,8 @@ class Fields:
                     return option
         elif value in options:
             return value
-        self.error(key, f"'{key}' is '{value}', not one of: {', '.join(options)}", f"use one of: {', '.join(options)}")
+        self.error(key, _("'{key}' is '{value}', not one of: {join_options}").format(
+            key=key, value=value, join_options=', '.join(options)), _("use one of: {join_options}").format(join_options=', '.join(options)))
         return None
 
     def integer(self, key: str, required: bool = False, low: int | None = None, high: int | None = None) -> int | None:
@@ -114,19 +118,21 @@ class Fields:
         if node is None:
             return None
         if node.quoted and _INT.fullmatch(node.text.strip()):   # tahun: "2024": the number, without the quotes
-            self.error(key, f"'{key}' must be a number without quotes, not \"{node.text[:40]}\"",
-                       f"remove the quotes: `{key}: {node.text.strip()}`")
+            self.error(key, _("'{key}' must be a number without quotes, not \"{node_text_40}\"").format(key=key, node_text_40=node.text[:40]),
+                       _("remove the quotes: `{key}: {node_text_strip}`").format(key=key, node_text_strip=node.text.strip()))
             return None
         if node.quoted or not _INT.fullmatch(node.text):
-            self.error(key, f"'{key}' must be a whole number, not '{node.text[:40]}'", f"write e.g. `{key}: {low or 1}`")
+            self.error(key, _("'{key}' must be a whole number, not '{node_text_40}'").format(
+                key=key, node_text_40=node.text[:40]), _("write e.g. `{key}: {low_or_1}`").format(key=key, low_or_1=low or 1))
             return None
         if len(node.text.lstrip("+-").lstrip("0")) > MAX_DIGITS:   # int() of 4,300+ digits raises
-            self.error(key, f"'{key}' has {len(node.text)} digits, outside {low}..{high}",
-                       f"write a value between {low} and {high}")
+            self.error(key, _("'{key}' has {len_node_text} digits, outside {low}..{high}").format(key=key, len_node_text=len(node.text), low=low, high=high),
+                       _("write a value between {low} and {high}").format(low=low, high=high))
             return None
         value = int(node.text, 10)
         if (low is not None and value < low) or (high is not None and value > high):
-            self.error(key, f"'{key}' is {value}, outside {low}..{high}", f"write a value between {low} and {high}")
+            self.error(key, _("'{key}' is {value}, outside {low}..{high}").format(
+                key=key, value=value, low=low, high=high), _("write a value between {low} and {high}").format(low=low, high=high))
             return None
         return value
 
@@ -138,7 +144,8 @@ class Fields:
             return True
         if not node.quoted and node.text in _FALSE:
             return False
-        self.error(key, f"'{key}' must be true or false, not '{node.text}'", f"write `{key}: true` or `{key}: false`")
+        self.error(key, _("'{key}' must be true or false, not '{node_text}'").format(
+            key=key, node_text=node.text), _("write `{key}: true` or `{key}: false`").format(key=key))
         return None
 
     def date(self, key: str, required: bool = False) -> date | None:
@@ -148,12 +155,13 @@ class Fields:
         if node is None:
             return None
         if not _DATE.fullmatch(node.text):
-            self.error(key, f"'{key}' must be a date YYYY-MM-DD, not '{node.text}'", f"write e.g. `{key}: 2023-10-25`")
+            self.error(key, _("'{key}' must be a date YYYY-MM-DD, not '{node_text}'").format(
+                key=key, node_text=node.text), _("write e.g. `{key}: 2023-10-25`").format(key=key))
             return None
         try:
             return date.fromisoformat(node.text)
         except ValueError as exc:
-            self.error(key, f"'{key}' is not a real date: {node.text} ({exc})", "check the day and month")
+            self.error(key, _("'{key}' is not a real date: {node_text} ({exc})").format(key=key, node_text=node.text, exc=exc), _("check the day and month"))
             return None
 
     def timestamp(self, key: str, required: bool = False) -> datetime | None:
@@ -163,13 +171,13 @@ class Fields:
         if node is None:
             return None
         if not _DATETIME.fullmatch(node.text):
-            self.error(key, f"'{key}' must be a date-time with its UTC offset, not '{node.text}'",
-                       f"write e.g. `{key}: 2023-10-17T09:30:00+07:00`")
+            self.error(key, _("'{key}' must be a date-time with its UTC offset, not '{node_text}'").format(key=key, node_text=node.text),
+                       _("write e.g. `{key}: 2023-10-17T09:30:00+07:00`").format(key=key))
             return None
         try:
             return datetime.fromisoformat(node.text.replace(" ", "T", 1))
         except ValueError as exc:
-            self.error(key, f"'{key}' is not a real date-time: {node.text} ({exc})", "check the day, month and time")
+            self.error(key, _("'{key}' is not a real date-time: {node_text} ({exc})").format(key=key, node_text=node.text, exc=exc), _("check the day, month and time"))
             return None
 
     def text_list(self, key: str) -> list[str] | None:
@@ -177,12 +185,12 @@ class Fields:
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return []
         if not isinstance(node, YSeq):
-            self.error(key, f"'{key}' must be a list", f"write one `- item` line per entry under `{key}:`")
+            self.error(key, _("'{key}' must be a list").format(key=key), _("write one `- item` line per entry under `{key}:`").format(key=key))
             return None
         values: list[str] = []
         for item in node:
             if not isinstance(item, Scalar) or item.is_null or not item.text.strip():
-                self.error(key, f"an entry of '{key}' is not plain text", "write each entry as `- text`",
+                self.error(key, _("an entry of '{key}' is not plain text").format(key=key), _("write each entry as `- text`"),
                            line=getattr(item, "line", node.line))
                 return None
             values.append(item.text.strip())
@@ -193,7 +201,7 @@ class Fields:
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return []
         if not isinstance(node, YSeq) or not all(isinstance(item, YMap) for item in node):
-            self.error(key, f"'{key}' must be a list of mappings", f"write entries as `- key: value` under `{key}:`")
+            self.error(key, _("'{key}' must be a list of mappings").format(key=key), _("write entries as `- key: value` under `{key}:`").format(key=key))
             return None
         return list(node)
 

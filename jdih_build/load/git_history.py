@@ -17,6 +17,8 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jdih_build.i18n import _
+
 GIT_TIMEOUT = 120.0          # seconds, per command
 PATHS_PER_CALL = 200         # keeps the command line short
 MAX_BLOB_BYTES = 512 * 1024 * 1024
@@ -62,15 +64,15 @@ class GitHistory:
         try:
             done = self._run("rev-parse", "--show-toplevel", "--is-shallow-repository", "--verify", "HEAD")
         except FileNotFoundError:
-            self._problem = "git is not installed"
+            self._problem = _("git is not installed")
             return
         except (OSError, subprocess.TimeoutExpired) as exc:
-            self._problem = f"git cannot be run ({exc})"
+            self._problem = _("git cannot be run ({exc})").format(exc=exc)
             return
         lines = done.stdout.splitlines()
         if done.returncode != 0 or len(lines) < 3:
             reason = (done.stderr.strip().splitlines() or ["not a git repository"])[-1]
-            self._problem = f"the site's git history cannot be read ({reason})"
+            self._problem = _("the site's git history cannot be read ({reason})").format(reason=reason)
             return
         self._top = Path(lines[0]).resolve()
         self._shallow = lines[1].strip() == "true"
@@ -96,7 +98,7 @@ class GitHistory:
             self._read_blobs(versions, wanted, result)
         except (OSError, subprocess.TimeoutExpired, HistoryError) as exc:
             result.found.clear()
-            result.unavailable = f"the site's git history cannot be read ({exc})"
+            result.unavailable = _("the site's git history cannot be read ({reason})").format(reason=exc)
         return result
 
     def _versions(self, paths: list[str]) -> dict[str, dict[str, str]]:
@@ -143,14 +145,14 @@ class GitHistory:
                     process.stdin.flush()
                     header = process.stdout.readline().split()
                     if len(header) != 3 or header[1] != b"blob":
-                        raise HistoryError(f"object {blob} is not a blob")
+                        raise HistoryError(_("object {blob} is not a blob").format(blob=blob))
                     size = int(header[2])
                     if size > MAX_BLOB_BYTES:
-                        raise HistoryError(f"object {blob} is larger than {MAX_BLOB_BYTES} bytes")
+                        raise HistoryError(_("object {blob} is larger than {max_blob_bytes} bytes").format(blob=blob, max_blob_bytes=MAX_BLOB_BYTES))
                     data = process.stdout.read(size)
                     process.stdout.read(1)
                     if len(data) != size:
-                        raise HistoryError(f"object {blob} was cut short")
+                        raise HistoryError(_("object {blob} was cut short").format(blob=blob))
                     digest = hashlib.sha256(data).hexdigest()
                     for path in paths_of[blob]:
                         if digest in wanted.get(path, ()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jdih_build.i18n import _
 from jdih_build.load.fields import Fields
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
@@ -23,11 +24,13 @@ def read_input(path: Path | str, problems: Problems, what: str, cap: int) -> byt
     try:
         return read_regular(path, cap)
     except FileNotFoundError:
-        problems.add(Path(path), None, f"{what} is missing", f"create {Path(path).name} (see CONTRACT section 3 or the README)")
+        problems.add(Path(path), None, _("{what} is missing").format(
+            what=what), _("create {path_path_name} (see CONTRACT section 3 or the README)").format(path_path_name=Path(path).name))
     except InputFileError as exc:
         problems.add(Path(path), None, f"{what}: {exc.message}", exc.fix)
     except OSError as exc:
-        problems.add(Path(path), None, f"cannot read {what}: {exc.strerror or exc}", "check the file's permissions")
+        problems.add(Path(path), None, _("cannot read {what}: {exc_strerror_or_exc}").format(
+            what=what, exc_strerror_or_exc=exc.strerror or exc), _("check the file's permissions"))
     return None
 
 
@@ -37,7 +40,7 @@ def parse_yaml(path: Path, data: bytes, problems: Problems, what: str) -> Node |
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        problems.add(path, None, f"{what} is not UTF-8 text (byte {exc.start})", "save it as UTF-8 text")
+        problems.add(path, None, _("{what} is not UTF-8 text (byte {exc_start})").format(what=what, exc_start=exc.start), _("save it as UTF-8 text"))
         return None
     try:
         tree = parse(text)
@@ -45,7 +48,7 @@ def parse_yaml(path: Path, data: bytes, problems: Problems, what: str) -> Node |
         problems.add(path, exc.line, exc.message, exc.fix)
         return None
     if tree is None or (isinstance(tree, Scalar) and tree.is_null):
-        problems.add(path, None, f"{what} is empty", "write its fields (see CONTRACT sections 3-4), or delete the file")
+        problems.add(path, None, _("{what} is empty").format(what=what), _("write its fields (see CONTRACT sections 3-4), or delete the file"))
         return None
     return tree
 
@@ -66,10 +69,10 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
     if tree is None:
         return None
     if not isinstance(tree, YMap):
-        problems.add(path, 1, "the SOP must be a mapping of `key: value` lines", "see CONTRACT section 3")
+        problems.add(path, 1, _("the SOP must be a mapping of `key: value` lines"), _("see CONTRACT section 3"))
         return None
     before = len(problems)
-    f = Fields(tree, path, problems, "the SOP")
+    f = Fields(tree, path, problems, _("the SOP"))
     f.check_known(SOP_KEYS)
     nomor = f.text("nomor", required=True)
     nama = f.text("nama", required=True)
@@ -78,7 +81,7 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
     steps: list[Step] = []
     if f.require("langkah"):
         for position, item in enumerate(f.mapping_list("langkah") or [], 1):
-            s = Fields(item, path, problems, "an SOP step")
+            s = Fields(item, path, problems, _("an SOP step"))
             s.check_known(STEP_KEYS)
             no = s.integer("no", required=True, low=1, high=999)
             kegiatan = s.text("kegiatan", required=True)
@@ -86,16 +89,16 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
             validasi = s.boolean("validasi", default=False)
             mutu_baku = s.integer("mutu_baku", required=True, low=1, high=525600)
             if no is not None and no != position:
-                s.error("no", f"step number {no} where {position} was expected",
-                        "number the steps 1, 2, 3 ... in the order they are listed")
+                s.error("no", _("step number {no} where {position} was expected").format(no=no, position=position),
+                        _("number the steps 1, 2, 3 ... in the order they are listed"))
             if pelaksana is not None and not ROLE_PATTERN.fullmatch(pelaksana):
-                s.error("pelaksana", f"role '{pelaksana}' is not a role id", "use lower_case_with_underscores, e.g. web_admin")
+                s.error("pelaksana", _("role '{pelaksana}' is not a role id").format(pelaksana=pelaksana), _("use lower_case_with_underscores, e.g. web_admin"))
             if no is not None and kegiatan is not None and pelaksana is not None and validasi is not None \
                     and mutu_baku is not None:
                 steps.append(Step(no, kegiatan, pelaksana, validasi, mutu_baku, s.text("kelengkapan"), s.text("output")))
         if not any(step.validasi for step in steps) and len(problems) == before:
-            f.error("langkah", "no step has `validasi: true`, so nothing would ever guard publication",
-                    "mark the sign-off steps with `validasi: true`")
+            f.error("langkah", _("no step has `validasi: true`, so nothing would ever guard publication"),
+                    _("mark the sign-off steps with `validasi: true`"))
     if len(problems) > before or nomor is None or nama is None or separation is None or signatures is None:
         return None
     return Sop(nomor=nomor, nama=nama, pemisahan_tugas=separation, tanda_tangan=signatures, langkah=tuple(steps),
@@ -109,36 +112,36 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     if tree is None:
         return None
     if not isinstance(tree, YSeq) or not all(isinstance(item, YMap) for item in tree):
-        problems.add(path, 1, "the roster must be a list of people (`- nama: ...`)", "see CONTRACT section 3")
+        problems.add(path, 1, _("the roster must be a list of people (`- nama: ...`)"), _("see CONTRACT section 3"))
         return None
     before = len(problems)
     people: list[Person] = []
     lines: list[int] = []
     for item in tree:
-        f = Fields(item, path, problems, "a roster entry")
+        f = Fields(item, path, problems, _("a roster entry"))
         f.check_known(PERSON_KEYS)
         nama = f.text("nama", required=True)
         nip = f.text("nip", required=True)  # scalars keep their text, so even an unquoted NIP stays exact
         if nip is not None and not NIP_PATTERN.fullmatch(nip):
-            f.error("nip", f"NIP '{nip}' is not 18 digits", 'write the 18 digits without spaces, quoted: nip: "198303292009021002"')
+            f.error("nip", _("NIP '{nip}' is not 18 digits").format(nip=nip), _("write the 18 digits without spaces, quoted: nip: \"198303292009021002\""))
         roles = f.text_list("peran")
         if roles == [] and "peran" not in item:
             f.require("peran")
         for role in roles or []:
             if not ROLE_PATTERN.fullmatch(role):
-                f.error("peran", f"role '{role}' is not a role id", "use lower_case_with_underscores, e.g. web_admin")
+                f.error("peran", _("role '{role}' is not a role id").format(role=role), _("use lower_case_with_underscores, e.g. web_admin"))
         since = f.date("aktif_sejak")
         until = f.date("aktif_sampai")
         if since and until and until < since:
-            f.error("aktif_sampai", "aktif_sampai is before aktif_sejak", "check both dates")
+            f.error("aktif_sampai", _("aktif_sampai is before aktif_sejak"), _("check both dates"))
         key = f.text("kunci_publik")
         if key is not None:
             from jdih_build.sshsig import KeyFormatError, parse_public_key
             try:
                 parse_public_key(key)
             except KeyFormatError as exc:
-                f.error("kunci_publik", f"kunci_publik is not an SSH public key: {exc}",
-                        "paste the whole line of the .pub file, e.g. `ssh-ed25519 AAAA... nama@kantor`")
+                f.error("kunci_publik", _("kunci_publik is not an SSH public key: {exc}").format(exc=exc),
+                        _("paste the whole line of the .pub file, e.g. `ssh-ed25519 AAAA... nama@kantor`"))
         if nama and nip and roles is not None:
             people.append(Person(nama, nip, f.text("jabatan"), tuple(roles), key, since, until))
             lines.append(item.line)
@@ -146,12 +149,13 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     first_by_nip: dict[str, str] = {}
     for person, line in zip(people, lines, strict=False):
         if person.nama in first_by_name:
-            problems.add(path, line, f"'{person.nama}' is listed twice (first on line {first_by_name[person.nama]})",
-                         "list each person once, with all their roles")
+            problems.add(path, line, _("'{person_nama}' is listed twice (first on line {value})").format(person_nama=person.nama, value=first_by_name[person.nama]),
+                         _("list each person once, with all their roles"))
         first_by_name.setdefault(person.nama, line)
         if person.nip in first_by_nip and first_by_nip[person.nip] != person.nama:
-            problems.add(path, line, f"NIP {person.nip} is given to both {first_by_nip[person.nip]} and {person.nama}",
-                         "each person has their own NIP")
+            problems.add(path, line, _("NIP {person_nip} is given to both {first_by_nip_person_nip} and {person_nama}").format(
+                person_nip=person.nip, first_by_nip_person_nip=first_by_nip[person.nip], person_nama=person.nama),
+                         _("each person has their own NIP"))
         first_by_nip.setdefault(person.nip, person.nama)
     if len(problems) > before:
         return None
@@ -183,11 +187,12 @@ def check_policy(sop: Sop, roster: list[Person], root: Path, problems: Problems)
     path = root / "approvals" / "sop.yaml"
     for step in sop.validation_steps:
         if not any(step.pelaksana in person.peran for person in roster):
-            problems.add(path, None, f"step {step.no} needs a '{step.pelaksana}' but nobody in petugas.yaml holds that role",
-                         f"add `{step.pelaksana}` to someone's peran in approvals/petugas.yaml")
+            problems.add(path, None, _("step {step_no} needs a '{step_pelaksana}' but nobody in petugas.yaml holds that role").format(
+                step_no=step.no, step_pelaksana=step.pelaksana),
+                         _("add `{step_pelaksana}` to someone's peran in approvals/petugas.yaml").format(step_pelaksana=step.pelaksana))
     if sop.tanda_tangan == "wajib":
         for step in sop.validation_steps:
             if not any(step.pelaksana in p.peran and p.kunci_publik for p in roster):
                 problems.add(path, None,
-                             f"tanda_tangan is wajib but no '{step.pelaksana}' in petugas.yaml has a kunci_publik",
-                             "enrol a key for that person (docs/kunci-tanda-tangan.md) or set tanda_tangan: opsional")
+                             _("tanda_tangan is wajib but no '{step_pelaksana}' in petugas.yaml has a kunci_publik").format(step_pelaksana=step.pelaksana),
+                             _("enrol a key for that person (docs/kunci-tanda-tangan.md) or set tanda_tangan: opsional"))

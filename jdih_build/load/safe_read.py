@@ -13,6 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from jdih_build.i18n import _
+
 HASH_CHUNK = 1024 * 1024
 
 # Caps per kind of file, in bytes. Real files are far smaller; the caps only stop abuse.
@@ -40,12 +42,12 @@ def open_regular(path: Path | str) -> int:
         raise
     except OSError as exc:
         if os.path.islink(path):
-            raise InputFileError("the file is a symbolic link", "replace the link with the real file") from None
-        raise InputFileError(f"cannot open the file: {exc.strerror}", "check the file's permissions") from None
+            raise InputFileError(_("the file is a symbolic link"), _("replace the link with the real file")) from None
+        raise InputFileError(_("cannot open the file: {exc_strerror}").format(exc_strerror=exc.strerror), _("check the file's permissions")) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise InputFileError("not a regular file (a FIFO, device or folder)", "replace it with an ordinary file")
+        raise InputFileError(_("not a regular file (a FIFO, device or folder)"), _("replace it with an ordinary file"))
     return fd   # O_NONBLOCK does nothing to a regular file's reads: no need to clear it
 
 
@@ -62,8 +64,8 @@ def read_regular(path: Path | str, cap: int) -> bytes:
         os.close(fd)
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > cap:
-        raise InputFileError(f"the file is over the {cap:,}-byte limit for this kind of file",
-                             "this cannot be a real record of its kind; restore the file from git or write it anew")
+        raise InputFileError(_("the file is over the {cap:,}-byte limit for this kind of file").format(cap=cap),
+                             _("this cannot be a real record of its kind; restore the file from git or write it anew"))
     return data
 
 

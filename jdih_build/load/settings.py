@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from jdih_build.i18n import _
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SETTINGS_BYTES, InputFileError, read_regular
 from jdih_build.load.strict_yaml import CONTROL_CHARACTERS
@@ -39,18 +40,18 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         text = read_regular(path, MAX_SETTINGS_BYTES).decode("utf-8")
         data = tomllib.loads(text)
     except FileNotFoundError:
-        problems.add(path, None, "no pyproject.toml in the site folder",
-                     "run jdih in the site's folder, or pass --site DIR")
+        problems.add(path, None, _("no pyproject.toml in the site folder"),
+                     _("run jdih in the site's folder, or pass --site DIR"))
         return None
     except InputFileError as exc:
-        problems.add(path, None, f"cannot read pyproject.toml: {exc.message}", exc.fix)
+        problems.add(path, None, _("cannot read pyproject.toml: {exc_message}").format(exc_message=exc.message), exc.fix)
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        problems.add(path, None, f"cannot read pyproject.toml: {exc}", "fix the TOML syntax")
+        problems.add(path, None, _("cannot read pyproject.toml: {exc}").format(exc=exc), _("fix the TOML syntax"))
         return None
     section = data.get("tool", {}).get("jdih")
     if not isinstance(section, dict):
-        problems.add(path, None, "no [tool.jdih] section", "add [tool.jdih] with judul_situs, base_url, instansi, tempat")
+        problems.add(path, None, _("no [tool.jdih] section"), _("add [tool.jdih] with judul_situs, base_url, instansi, tempat"))
         return None
     before = len(problems)
     jenis = _jenis_list(section.get("jenis"), path, text, problems)
@@ -58,19 +59,19 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         if key == "jenis":
             continue
         if key not in KEYS:
-            problems.add(path, _line_of(text, key), f"unknown key '{key}' in [tool.jdih]",
-                         f"remove it; allowed keys: {', '.join(KEYS)}")
+            problems.add(path, _line_of(text, key), _("unknown key '{key}' in [tool.jdih]").format(key=key),
+                         _("remove it; allowed keys: {join_keys}").format(join_keys=', '.join(KEYS)))
     values: dict[str, str] = {}
     for key in KEYS:
         value = section.get(key)
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
-            problems.add(path, _line_of(text, key), f"[tool.jdih] {key} must be non-empty text", f'write {key} = "..."')
+            problems.add(path, _line_of(text, key), _("[tool.jdih] {key} must be non-empty text").format(key=key), _("write {key} = \"...\"").format(key=key))
             continue
         if CONTROL_CHARACTERS.search(value):
-            problems.add(path, _line_of(text, key), f"[tool.jdih] {key} holds a control character",
-                         "remove it (an escape such as \\u001b writes one)")
+            problems.add(path, _line_of(text, key), _("[tool.jdih] {key} holds a control character").format(key=key),
+                         _("remove it (an escape such as \\u001b writes one)"))
             continue
         values[key] = value.strip()
 
@@ -82,18 +83,18 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         if normalised is None:
             origin = "--base-url / JDIH_BASE_URL" if override else "[tool.jdih] base_url"
             problems.add(path, None if override else _line_of(text, "base_url"),
-                         f"{origin} '{values['base_url']}' is not an absolute http(s) URL",
-                         "write e.g. https://jdih.example.go.id/")
+                         _("{origin} '{values_base_url}' is not an absolute http(s) URL").format(origin=origin, values_base_url=values['base_url']),
+                         _("write e.g. https://jdih.example.go.id/"))
             values.pop("base_url")
         else:
             values["base_url"] = normalised
     if "zona_waktu" in values and not known_zone(values["zona_waktu"]):
-        problems.add(path, _line_of(text, "zona_waktu"), f"[tool.jdih] zona_waktu '{values['zona_waktu']}' is not a "
-                     "time zone this computer knows", f"write an IANA name, e.g. {ZONE_EXAMPLES}")
+        problems.add(path, _line_of(text, "zona_waktu"), _("[tool.jdih] zona_waktu '{values_zona_waktu}' is not a time zone this computer knows").format(
+            values_zona_waktu=values['zona_waktu']), _("write an IANA name, e.g. {zone_examples}").format(zone_examples=ZONE_EXAMPLES))
         values.pop("zona_waktu")
     for key in REQUIRED:
         if key not in values and not any(key in p.message for p in problems.items[before:]):
-            problems.add(path, None, f"[tool.jdih] lacks '{key}'", f'add {key} = "..." under [tool.jdih]')
+            problems.add(path, None, _("[tool.jdih] lacks '{key}'").format(key=key), _("add {key} = \"...\" under [tool.jdih]").format(key=key))
     if len(problems) > before:
         return None
     return SiteConfig(
@@ -117,8 +118,8 @@ def _jenis_list(table: object, path: Path, text: str, problems: Problems) -> tup
     headers = [n for n, row in enumerate(text.splitlines(), 1) if row.strip().replace(" ", "") == "[tool.jdih.jenis]"]
     line = headers[0] if headers else _line_of(text, "jenis")
     if not isinstance(table, dict) or not table:
-        problems.add(path, line, "[tool.jdih.jenis] must be a table of jenis and their singkatan_jenis",
-                     'write it as [tool.jdih.jenis] with lines such as "Keputusan" = "Kpt"')
+        problems.add(path, line, _("[tool.jdih.jenis] must be a table of jenis and their singkatan_jenis"),
+                     _("write it as [tool.jdih.jenis] with lines such as \"Keputusan\" = \"Kpt\""))
         return ()
     found: list[tuple[str, str]] = []
     folded: dict[str, str] = {}
@@ -126,12 +127,12 @@ def _jenis_list(table: object, path: Path, text: str, problems: Problems) -> tup
         where = _line_of(text, f'"{name}"') or line
         if not isinstance(short, str) or not short.strip() or not name.strip() or \
                 CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(short):
-            problems.add(path, where, f"[tool.jdih.jenis] '{name}' needs its singkatan_jenis as text",
-                         f'write "{name}" = "Kpt" (the abbreviation)')
+            problems.add(path, where, _("[tool.jdih.jenis] '{name}' needs its singkatan_jenis as text").format(name=name),
+                         _("write \"{name}\" = \"Kpt\" (the abbreviation)").format(name=name))
             continue
         if name.strip().casefold() in folded:
-            problems.add(path, where, f"[tool.jdih.jenis] lists '{name}' and '{folded[name.strip().casefold()]}', "
-                         "which differ only in case", "keep one of them")
+            problems.add(path, where, _("[tool.jdih.jenis] lists '{name}' and '{value}', which differ only in case").format(
+                name=name, value=folded[name.strip().casefold()]), _("keep one of them"))
             continue
         folded[name.strip().casefold()] = name
         found.append((name.strip(), short.strip()))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jdih_build.cache.store import Table
+from jdih_build.i18n import _
 from jdih_build.load.codec import SignOffFields, decode_signoff, encode_signoff, signoff_fields
 from jdih_build.load.fields import Fields
 from jdih_build.load.policy import POLICY_FILES, parse_yaml, read_input
@@ -95,9 +96,9 @@ def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
     if tree is None:
         return None
     if not isinstance(tree, YMap):
-        problems.add(path, 1, "a sign-off must be a mapping of `key: value` lines", "see CONTRACT section 4")
+        problems.add(path, 1, _("a sign-off must be a mapping of `key: value` lines"), _("see CONTRACT section 4"))
         return None
-    f = Fields(tree, path, problems, "the sign-off")
+    f = Fields(tree, path, problems, _("the sign-off"))
     f.check_known(RECORD_KEYS)
     produk = f.text("produk", required=True)
     langkah = f.integer("langkah", required=True, low=1, high=999)
@@ -110,14 +111,14 @@ def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
     if f.require("berkas"):
         node = tree["berkas"]
         if not isinstance(node, YMap) or not node:
-            f.error("berkas", "'berkas' must map each file name to its sha256",
-                    "list `file-name: <64 hex digits>` lines (jdih approve writes them)")
+            f.error("berkas", _("'berkas' must map each file name to its sha256"),
+                    _("list `file-name: <64 hex digits>` lines (jdih approve writes them)"))
         else:
             for name, value in node.items():
                 line = node.key_lines[name]
                 if not isinstance(value, Scalar) or not SHA256_PATTERN.fullmatch(value.text):
-                    problems.add(path, line, f"the hash of '{name}' is not 64 lower-case hex digits",
-                                 "write the file's sha256 (sha256sum FILE), or re-run jdih approve")
+                    problems.add(path, line, _("the hash of '{name}' is not 64 lower-case hex digits").format(name=name),
+                                 _("write the file's sha256 (sha256sum FILE), or re-run jdih approve"))
                 else:
                     berkas.append((name, value.text))
     if len(problems) > before or produk is None or langkah is None or peran is None or oleh is None \
@@ -168,7 +169,7 @@ def list_approvals(root: Path, problems: Problems) -> list[tuple[str, str]]:
     is a problem (a sign-off outside a folder is never dropped silently)."""
     approvals = root / "approvals"
     if not approvals.is_dir() or approvals.is_symlink():
-        problems.add(approvals, None, "no approvals/ folder", "create approvals/ with sop.yaml and petugas.yaml")
+        problems.add(approvals, None, _("no approvals/ folder"), _("create approvals/ with sop.yaml and petugas.yaml"))
         return []
     folders: list[tuple[str, str]] = []
     with os.scandir(approvals) as listing:
@@ -177,13 +178,13 @@ def list_approvals(root: Path, problems: Problems) -> list[tuple[str, str]]:
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():
-            problems.add(Path(entry.path), None, "symbolic links are refused in approvals/", "replace the link with the real file or folder")
+            problems.add(Path(entry.path), None, _("symbolic links are refused in approvals/"), _("replace the link with the real file or folder"))
         elif entry.is_dir(follow_symlinks=False):
             folders.append((entry.path, entry.name))
         elif entry.name not in POLICY_FILES and entry.name.lower().endswith((".yaml", ".yml", ".yaml.sig")) \
                 and entry.name not in POLICY_SIGNATURES:
-            problems.add(Path(entry.path), None, "a sign-off must lie in approvals/<product-id>/, not in approvals/ itself",
-                         "move it into the folder named after its product")
+            problems.add(Path(entry.path), None, _("a sign-off must lie in approvals/<product-id>/, not in approvals/ itself"),
+                         _("move it into the folder named after its product"))
     return folders
 
 
@@ -220,8 +221,8 @@ def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known
             with os.scandir(folder_path) as inner:
                 members = sorted(inner, key=lambda e: e.name)
         except OSError as exc:   # removed or made unreadable since it was listed: never skipped silently
-            problems.add(Path(folder_path), None, f"cannot read the sign-off folder: {exc.strerror or exc}",
-                         "check the folder's permissions; if it was just removed or renamed, build again")
+            problems.add(Path(folder_path), None, _("cannot read the sign-off folder: {exc_strerror_or_exc}").format(exc_strerror_or_exc=exc.strerror or exc),
+                         _("check the folder's permissions; if it was just removed or renamed, build again"))
             continue
         names = frozenset(m.name for m in members)
         for member in members:
@@ -241,7 +242,7 @@ def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known
         fresh: dict[str, Any] = {}
         return _folder_entry(*item, found, known, fresh), found.items, fresh
 
-    for (path, folder, _, _), (parts, found, fresh) in zip(files, fork_map(read_one, files, workers), strict=True):
+    for (path, folder, _name, _known), (parts, found, fresh) in zip(files, fork_map(read_one, files, workers), strict=True):
         problems.items.extend(found)
         read.append((path, folder, parts, fresh))
     return problems.items, read
@@ -256,18 +257,18 @@ def _folder_entry(where: str, folder: str, kind: str, siblings: frozenset[str], 
         return read_parts(where, problems, known, learned, name + ".sig" in siblings, keep_known)
     path = Path(where)
     if kind == "link":
-        problems.add(path, None, "symbolic links are refused in approvals/", "replace the link with the real file")
+        problems.add(path, None, _("symbolic links are refused in approvals/"), _("replace the link with the real file"))
     elif kind == "dir":
-        problems.add(path, None, "a folder inside a product's sign-off folder", "keep only the sign-off files there")
+        problems.add(path, None, _("a folder inside a product's sign-off folder"), _("keep only the sign-off files there"))
     elif name.startswith("."):
-        problems.add(path, None, "a hidden file in a sign-off folder", "remove it, or rename it <NN>-<peran>.yaml if it is a sign-off")
+        problems.add(path, None, _("a hidden file in a sign-off folder"), _("remove it, or rename it <NN>-<peran>.yaml if it is a sign-off"))
     elif name.endswith(".yaml.sig"):
         if name[: -len(".sig")] not in siblings:
-            problems.add(path, None, "a signature without its sign-off file", "remove it, or restore the .yaml it signs")
+            problems.add(path, None, _("a signature without its sign-off file"), _("remove it, or restore the .yaml it signs"))
     elif name.lower().endswith((".yaml", ".yml")):
         stem = name.rsplit(".", 1)[0]
-        problems.add(path, None, "sign-off files end in .yaml (lower case)", f"rename it to {stem}.yaml")
+        problems.add(path, None, _("sign-off files end in .yaml (lower case)"), _("rename it to {stem}.yaml").format(stem=stem))
     else:
-        problems.add(path, None, "not a sign-off: every file here must be <NN>-<peran>.yaml or its .sig",
-                     "remove it, or move it out of approvals/")
+        problems.add(path, None, _("not a sign-off: every file here must be <NN>-<peran>.yaml or its .sig"),
+                     _("remove it, or move it out of approvals/"))
     return None

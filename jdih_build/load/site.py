@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from jdih_build.cache.store import BuildCache
+from jdih_build.i18n import N_, _
 from jdih_build.load.content import load_products
 from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problem, Problems
@@ -27,30 +28,30 @@ def check_templates(templates: Path, problems: Problems) -> None:
     if not templates.exists():
         return
     if templates.is_symlink():
-        problems.add(templates, None, "templates/ is a symbolic link", "replace the link with the real folder")
+        problems.add(templates, None, _("templates/ is a symbolic link"), _("replace the link with the real folder"))
         return
     for folder, dirs, files in os.walk(templates, followlinks=False):
         for name in sorted(dirs + files):
             path = Path(folder) / name
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
-                problems.add(path, None, "a symbolic link in templates/", "replace the link with the real file")
+                problems.add(path, None, _("a symbolic link in templates/"), _("replace the link with the real file"))
             elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                problems.add(path, None, "not a regular file (a FIFO or device)", "replace it with an ordinary file")
+                problems.add(path, None, _("not a regular file (a FIFO or device)"), _("replace it with an ordinary file"))
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
 
 
-NOT_A_SITE_FIX = "run jdih in the site's folder (the one holding pyproject.toml, content/ and approvals/), or pass --site DIR"
+NOT_A_SITE_FIX = N_("run jdih in the site's folder (the one holding pyproject.toml, content/ and approvals/), or pass --site DIR")
 
 
 def not_a_site(root: Path) -> str | None:
     """Why `root` is no site folder at all, or None."""
     if not root.exists():
-        return "the site folder does not exist"
+        return _("the site folder does not exist")
     if not root.is_dir():
-        return "the site folder is not a folder"
+        return _("the site folder is not a folder")
     if not any((root / part).exists() for part in ("pyproject.toml", "content", "approvals")):
-        return "not a jdih site folder: it has no pyproject.toml, content/ or approvals/"
+        return _("not a jdih site folder: it has no pyproject.toml, content/ or approvals/")
     return None
 
 
@@ -62,7 +63,7 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     root = root.resolve()
     problems = Problems(root)
     if (reason := not_a_site(root)) is not None:   # one clear problem, not one per missing part
-        problems.items.append(Problem(str(root), None, reason, NOT_A_SITE_FIX))
+        problems.items.append(Problem(str(root), None, reason, _(NOT_A_SITE_FIX)))
         return None, problems
     config = load_config(root, problems, base_url)
     approvals = root / "approvals"
@@ -70,8 +71,8 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     try:
         keys = root_keys()
     except RootKeyError as exc:
-        problems.add(approvals / "sop.yaml", None, f"the root keys cannot be used: {exc}",
-                     f"set {ROOT_KEYS_ENV} to the root public key line(s), or to the path of a file holding them")
+        problems.add(approvals / "sop.yaml", None, _("the root keys cannot be used: {exc}").format(exc=exc),
+                     _("set {root_keys_env} to the root public key line(s), or to the path of a file holding them").format(root_keys_env=ROOT_KEYS_ENV))
     else:
         if keys is not None:
             check_policy_signatures(approvals, policy, keys, problems)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from jdih_build.i18n import _
+
 # Characters no field may hold: C0/C1 controls but tab, line feed and carriage return (they break
 # XML feeds and rewrite terminals: ESC erases lines), and the bidirectional overrides that make text
 # read differently from what it is ("Trojan source").
@@ -86,8 +88,8 @@ def parse(text: str, line_offset: int = 0) -> Node | None:
 def _check_scalar(value: str, line: int) -> None:
     bad = CONTROL_CHARACTERS.search(value)
     if bad is not None:
-        raise YamlError(f"a value holds the control character U+{ord(bad.group()):04X}", line,
-                        "remove it (an escape such as \\x1b in a quoted value writes one)")
+        raise YamlError(_("a value holds the control character U+{ord_bad_group:04X}").format(ord_bad_group=ord(bad.group())), line,
+                        _("remove it (an escape such as \\x1b in a quoted value writes one)"))
 
 
 def _from_node(node: yaml.Node, offset: int) -> Node:
@@ -103,10 +105,10 @@ def _from_node(node: yaml.Node, offset: int) -> Node:
     for key_node, value_node in node.value:
         key = _from_node(key_node, offset)
         if not isinstance(key, Scalar):
-            raise YamlError("a mapping key must be plain text", key.line, "use a simple `key: value` line")
+            raise YamlError(_("a mapping key must be plain text"), key.line, _("use a simple `key: value` line"))
         if key.text in mapping:
-            raise YamlError(f"duplicate key '{key.text}' (first on line {mapping.key_lines[key.text]})", key.line,
-                            "keep one of the two; YAML would silently keep only the last")
+            raise YamlError(_("duplicate key '{key_text}' (first on line {value})").format(key_text=key.text, value=mapping.key_lines[key.text]), key.line,
+                            _("keep one of the two; YAML would silently keep only the last"))
         mapping.key_lines[key.text] = key.line
         mapping[key.text] = _from_node(value_node, offset)
     return mapping
@@ -125,11 +127,12 @@ def _parse_events(text: str, line_offset: int) -> Node | None:
         reason = exc.problem or str(exc)
         if unclosed:
             quote = "quoted" in context
-            raise YamlError(f"invalid YAML: {'a quote' if quote else 'a [ or {'} opened on this line is never closed", line,
-                            "end the value with the same quote" if quote else "close the list with ] (a mapping with })") from None
-        raise YamlError(f"invalid YAML: {reason}", line, "fix the YAML syntax (indentation, colons, quotes)") from None
+            raise YamlError(_("invalid YAML: a quote opened on this line is never closed") if quote else
+                            _("invalid YAML: a [ or { opened on this line is never closed"), line,
+                            _("end the value with the same quote") if quote else _("close the list with ] (a mapping with })")) from None
+        raise YamlError(_("invalid YAML: {reason}").format(reason=reason), line, _("fix the YAML syntax (indentation, colons, quotes)")) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", None, "fix the YAML syntax") from None
+        raise YamlError(_("invalid YAML: {exc}").format(exc=exc), None, _("fix the YAML syntax")) from None
 
     pos = 0
     documents: list[Node | None] = []
@@ -144,13 +147,13 @@ def _parse_events(text: str, line_offset: int) -> Node | None:
         event = next_event()
         line = _line(event, line_offset)
         if isinstance(event, yaml.AliasEvent):
-            raise YamlError("YAML aliases (*name) are not allowed", line, "write the value out in full")
+            raise YamlError(_("YAML aliases (*name) are not allowed"), line, _("write the value out in full"))
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlError(f"YAML anchors (&{anchor}) are not allowed", line, "remove the anchor and write values out in full")
+            raise YamlError(_("YAML anchors (&{anchor}) are not allowed").format(anchor=anchor), line, _("remove the anchor and write values out in full"))
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            raise YamlError(f"YAML tags ({tag}) are not allowed", line, "remove the tag; write a plain value")
+            raise YamlError(_("YAML tags ({tag}) are not allowed").format(tag=tag), line, _("remove the tag; write a plain value"))
         if isinstance(event, yaml.ScalarEvent):
             _check_scalar(event.value, line)
             return Scalar(event.value, event.style not in (None, ""), line)
@@ -165,18 +168,18 @@ def _parse_events(text: str, line_offset: int) -> Node | None:
             while not isinstance(events[pos], yaml.MappingEndEvent):
                 key = compose()
                 if not isinstance(key, Scalar):
-                    raise YamlError("a mapping key must be plain text", key.line, "use a simple `key: value` line")
+                    raise YamlError(_("a mapping key must be plain text"), key.line, _("use a simple `key: value` line"))
                 if key.text in mapping:
                     raise YamlError(
-                        f"duplicate key '{key.text}' (first on line {mapping.key_lines[key.text]})",
+                        _("duplicate key '{key_text}' (first on line {value})").format(key_text=key.text, value=mapping.key_lines[key.text]),
                         key.line,
-                        "keep one of the two; YAML would silently keep only the last",
+                        _("keep one of the two; YAML would silently keep only the last"),
                     )
                 mapping.key_lines[key.text] = key.line
                 mapping[key.text] = compose()
             next_event()
             return mapping
-        raise YamlError(f"unexpected YAML event {type(event).__name__}", line, "fix the YAML syntax")
+        raise YamlError(_("unexpected YAML event {type_event_name}").format(type_event_name=type(event).__name__), line, _("fix the YAML syntax"))
 
     while pos < len(events):
         event = next_event()
@@ -187,5 +190,5 @@ def _parse_events(text: str, line_offset: int) -> Node | None:
                 documents.append(compose())
         # StreamStart/StreamEnd/DocumentEnd carry nothing
     if len(documents) > 1:
-        raise YamlError("more than one YAML document in the file", None, "remove the extra '---' separators")
+        raise YamlError(_("more than one YAML document in the file"), None, _("remove the extra '---' separators"))
     return documents[0] if documents else None

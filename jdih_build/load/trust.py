@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jdih_build import sshsig
+from jdih_build.i18n import _
 from jdih_build.load.policy import POLICY_FILES
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, InputFileError, read_regular
@@ -55,17 +56,19 @@ def root_keys(environ: Mapping[str, str] = os.environ) -> RootKeys | None:
         try:
             lines = _key_lines(read_regular(path, MAX_KEYS_FILE_BYTES).decode("utf-8"))
         except FileNotFoundError:
-            raise RootKeyError(f"{ROOT_KEYS_ENV} names {path}, which does not exist") from None
+            raise RootKeyError(_("{variable} names {path}, which does not exist").format(variable=ROOT_KEYS_ENV, path=path)) from None
         except (InputFileError, OSError, UnicodeDecodeError) as exc:
-            raise RootKeyError(f"{ROOT_KEYS_ENV} names {path}, which cannot be read: {exc}") from None
+            raise RootKeyError(_("{variable} names {path}, which cannot be read: {exc}").format(
+                variable=ROOT_KEYS_ENV, path=path, exc=exc)) from None
     keys = []
     for number, line in enumerate(lines, 1):
         try:
             keys.append(sshsig.parse_public_key(line))
         except sshsig.KeyFormatError as exc:
-            raise RootKeyError(f"{origin}: line {number} is not an OpenSSH public key ({exc})") from None
+            raise RootKeyError(_("{origin}: line {number} is not an OpenSSH public key ({exc})").format(
+                origin=origin, number=number, exc=exc)) from None
     if not keys:
-        raise RootKeyError(f"{origin} holds no public key")
+        raise RootKeyError(_("{origin} holds no public key").format(origin=origin))
     return RootKeys(tuple(keys), origin)
 
 
@@ -74,21 +77,22 @@ def verify_policy_file(data: bytes, signature: bytes, keys: RootKeys) -> str | N
     try:
         signer = sshsig.signature_public_key(signature)
     except (sshsig.SignatureError, sshsig.KeyFormatError) as exc:
-        return f"the signature cannot be read: {exc}"
+        return _("the signature cannot be read: {exc}").format(exc=exc)
     key = next((k for k in keys.keys if k.blob == signer.blob), None)
     if key is None:
-        return f"it is signed by {sshsig.fingerprint(signer)}, which is not a root key of {keys.origin}"
+        return _("it is signed by {value}, which is not a root key of {keys_origin}").format(value=sshsig.fingerprint(signer), keys_origin=keys.origin)
     try:
         sshsig.verify(data, signature, key, namespace=POLICY_NAMESPACE)
     except (sshsig.SignatureError, sshsig.KeyFormatError) as exc:
-        return f"the signature does not verify: {exc}"
+        return _("the signature does not verify: {exc}").format(exc=exc)
     return None
 
 
 def check_policy_signatures(approvals: Path, contents: Mapping[str, bytes | None], keys: RootKeys,
                             problems: Problems) -> None:
     """With root keys, each policy file's bytes (as read for parsing) must carry a valid root signature."""
-    fix = "the holder of a root key signs the reviewed file: jdih sign-policy --key FILE (docs/kunci-tanda-tangan.md)"
+    fix = _("the holder of a root key signs the reviewed file: jdih sign-policy --key FILE "
+            "(docs/kunci-tanda-tangan.md)")
     for name in POLICY_FILES:
         data = contents.get(name)
         if data is None:
@@ -97,11 +101,12 @@ def check_policy_signatures(approvals: Path, contents: Mapping[str, bytes | None
         try:
             signature = read_regular(sig_path, MAX_SIGNATURE_BYTES)
         except FileNotFoundError:
-            problems.add(approvals / name, None, f"{name} has no root signature ({name}.sig), and {ROOT_KEYS_ENV} is set", fix)
+            problems.add(approvals / name, None, _("{name} has no root signature ({name}.sig), and {root_keys_env} is set").format(
+                name=name, root_keys_env=ROOT_KEYS_ENV), fix)
             continue
         except (InputFileError, OSError) as exc:
-            problems.add(sig_path, None, f"cannot read the root signature: {exc}", fix)
+            problems.add(sig_path, None, _("cannot read the root signature: {exc}").format(exc=exc), fix)
             continue
         reason = verify_policy_file(data, signature, keys)
         if reason is not None:
-            problems.add(approvals / name, None, f"{name} is not signed by a root key: {reason}", fix)
+            problems.add(approvals / name, None, _("{name} is not signed by a root key: {reason}").format(name=name, reason=reason), fix)

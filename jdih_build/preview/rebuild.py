@@ -21,6 +21,7 @@ from typing import TextIO
 from jdih_build.console import clock
 from jdih_build.console.reporting import gate_lines, problem_lines, summary
 from jdih_build.gate.rules import GateResult
+from jdih_build.i18n import _
 from jdih_build.pipeline import CACHE_DIR, BuildReport, build
 from jdih_build.preview import hot
 from jdih_build.preview.hot import Served
@@ -128,7 +129,7 @@ def crash_reason(exc: BaseException) -> str:
 def remove_tree(path: Path) -> None:
     """Remove a folder we made; a failure is reported, not hidden."""
     def report(failed: str, exc: BaseException) -> None:
-        say([f"warning: cannot remove {failed}: {exc}"])
+        say([_("warning: cannot remove {failed}: {exc}").format(failed=failed, exc=exc)])
     if not path.exists():
         return
     if sys.version_info >= (3, 12):
@@ -156,7 +157,7 @@ class Builder:
                 return self._rebuild()
             except Exception as exc:   # a bug, not bad input: report it and keep the last good site
                 reason = crash_reason(exc)
-                say([f"error: the rebuild crashed: {reason}; still serving the last good site"])
+                say([_("error: the rebuild crashed: {reason}; still serving the last good site").format(reason=reason)])
                 self.state.failed([f"jdih serve: pembangunan ulang gagal karena galat program: {reason}"])
                 return False
 
@@ -177,7 +178,7 @@ class Builder:
         self._prune(keep={target, previous})
         self._print_notes(report)
         assert report.gate is not None
-        say([f"built in {elapsed:.2f} s: {summary(report.gate)}"], sys.stdout)
+        say([_("built in {elapsed:.2f} s: {summary_report_gate}").format(elapsed=elapsed, summary_report_gate=summary(report.gate))], sys.stdout)
         return True
 
     def hot_update(self, paths: list[Path]) -> bool:
@@ -191,24 +192,25 @@ class Builder:
             try:
                 updated = hot.update(served, paths, clock.now(), self.drafts)
             except Exception as exc:   # noqa: BLE001 - a hot update is an optimisation; the rebuild reports
-                say([f"warning: quick update skipped ({crash_reason(exc)}); rebuilding"])
+                say([_("warning: quick update skipped ({crash_reason_exc}); rebuilding").format(crash_reason_exc=crash_reason(exc))])
                 return False
             if not updated:
                 return False
             self.hot_updates += 1
             self.state.succeeded(served.folder)
-        say([f"updated {', '.join(updated)} in {time.monotonic() - started:.2f} s; rebuilding the rest"], sys.stdout)
+        say([_("updated {join_updated} in {time_monotonic_started:.2f} s; rebuilding the rest").format(
+            join_updated=', '.join(updated), time_monotonic_started=time.monotonic() - started)], sys.stdout)
         return True
 
     def _failed(self, report: BuildReport) -> None:
         self.state.failed([str(p) for p in report.problems])
-        kept = "still serving the last good site" if self._current else "nothing to serve yet"
-        say(problem_lines(report.problems) + [f"build failed: {len(report.problems)} problem(s); {kept}"])
+        kept = _("still serving the last good site") if self._current else _("nothing to serve yet")
+        say(problem_lines(report.problems) + [_("build failed: {len_report_problems} problem(s); {kept}").format(len_report_problems=len(report.problems), kept=kept)])
         self._notes = None
 
     def _print_notes(self, report: BuildReport) -> None:
         assert report.gate is not None
-        notes = gate_lines(report.gate, self.root) + [f"warning: {w}" for w in report.warnings]
+        notes = gate_lines(report.gate, self.root) + [_("warning: {warning}").format(warning=w) for w in report.warnings]
         if notes != self._notes:
             say(notes)
             self._notes = notes

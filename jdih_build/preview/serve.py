@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from jdih_build.console import clock
+from jdih_build.i18n import _
 from jdih_build.preview.rebuild import (
     QUIET,
     Builder,
@@ -90,9 +91,9 @@ def port_number(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not a port number: {text!r}").format(text=text)) from None
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+        raise argparse.ArgumentTypeError(_("port {port} is outside 0-65535").format(port=port))
     return port
 
 
@@ -103,13 +104,13 @@ def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     root = Path(args.site)
     if not root.is_dir():
-        say([f"error: {root}: no such folder - pass the site folder with --site DIR"])
+        say([_("error: {root}: no such folder - pass the site folder with --site DIR").format(root=root)])
         return clock.EXIT_INVALID
     try:
         preview = Preview(root, port=args.port, drafts=args.drafts)
     except OSError as exc:
-        say([f"error: cannot listen on {HOST}:{args.port}: {exc.strerror or exc} - "
-             "pass another --port (--port 0 picks a free one)"])
+        say([_("error: cannot listen on {host}:{args_port}: {exc_strerror_or_exc} - pass another --port "
+               "(--port 0 picks a free one)").format(host=HOST, args_port=args.port, exc_strerror_or_exc=exc.strerror or exc)])
         return clock.EXIT_INVALID
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
@@ -122,16 +123,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _serve(preview: Preview, drafts: bool) -> int:
     try:
-        say([f"building {preview.root} into {preview.workdir}"], sys.stdout)
+        say([_("building {preview_root} into {preview_workdir}").format(preview_root=preview.root, preview_workdir=preview.workdir)], sys.stdout)
         try:
             preview.start()
         except OSError as exc:
-            say([f"error: cannot watch {preview.root} for changes: {exc} - "
-                 "raise the inotify limits (fs.inotify.max_user_watches) or close other watchers"])
+            say([_("error: cannot watch {preview_root} for changes: {exc} - raise the inotify limits "
+                   "(fs.inotify.max_user_watches) or close other watchers").format(preview_root=preview.root, exc=exc)])
             return clock.EXIT_INVALID
         if drafts:
-            say(["drafts: withheld products are shown, marked DRAF; this preview is never published"], sys.stdout)
-        say([f"serving {preview.url} (Ctrl-C stops)"], sys.stdout)
+            say([_("drafts: withheld products are shown, marked DRAF; this preview is never published")], sys.stdout)
+        say([_("serving {preview_url} (Ctrl-C stops)").format(preview_url=preview.url)], sys.stdout)
         preview.serve_forever()
     except KeyboardInterrupt:
         say(["stopping"], sys.stdout)
@@ -140,13 +141,13 @@ def _serve(preview: Preview, drafts: bool) -> int:
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "serve", help="preview the site on 127.0.0.1, rebuilding and reloading the browser on change",
-        description="Build the site into a temporary folder (never output/), serve it on 127.0.0.1, rebuild when "
-                    "content/, approvals/, templates/ or pyproject.toml change, and reload open pages. A failed "
-                    "build keeps the last good site and shows the problems on every page.")
+        "serve", help=_("preview the site on 127.0.0.1, rebuilding and reloading the browser on change"),
+        description=_("Build the site into a temporary folder (never output/), serve it on 127.0.0.1, rebuild when "
+                      "content/, approvals/, templates/ or pyproject.toml change, and reload open pages. A failed "
+                      "build keeps the last good site and shows the problems on every page."))
     site_option(p)
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, metavar="N",
-                   help=f"port on {HOST} (default: {DEFAULT_PORT}; 0 picks a free one)")
+                   help=_("port on {host} (default: {default_port}; 0 picks a free one)").format(host=HOST, default_port=DEFAULT_PORT))
     p.add_argument("--drafts", action="store_true",
-                   help="also show withheld products, clearly marked as not valid (preview only)")
+                   help=_("also show withheld products, clearly marked as not valid (preview only)"))
     p.set_defaults(run=cmd_serve)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import cbor2
 
+from jdih_build.i18n import _
+
 _MAGIC = b"pagefind_dcd"
 
 
@@ -49,9 +51,8 @@ def canonicalise_bundle(out: Path) -> None:
         raise
     except (_FormatError, OSError, KeyError, TypeError, ValueError, EOFError, gzip.BadGzipFile) as exc:
         raise SearchIndexError(
-            f"search index: cannot make the Pagefind bundle deterministic ({exc}); "
-            "this Pagefind version writes a format this code does not know (it was written "
-            "for pagefind 1.5)"
+            _("search index: cannot make the Pagefind bundle deterministic ({exc}); this Pagefind version "
+              "writes a format this code does not know (it was written for pagefind 1.5)").format(exc=exc)
         ) from exc
 
 

@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.i18n import _
 from jdih_build.parallel import fork_map
 from jdih_build.publish.assemble import NOTHING, clear_for, place_all
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
@@ -106,7 +107,7 @@ def build_search_index(
     """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
-        raise SearchIndexError(f"search index: the site folder {site_dir} does not exist")
+        raise SearchIndexError(_("search index: the site folder {site_dir} does not exist").format(site_dir=site_dir))
     executable = _find_pagefind()
     cache = cache if cache is not None else BuildCache(None)
     table = cache.table("shards")
@@ -183,7 +184,7 @@ def build_search_index(
             if (bundle.exists() or bundle.is_symlink()) and not present:
                 _remove(bundle)
             files: list[tuple[str, str]] = []
-            for number, (name, _) in enumerate(groups):
+            for number, (name, _only) in enumerate(groups):
                 target = bundle / name if name and number else bundle
                 entry = stored[number]
                 prefix = f"{BUNDLE_DIR}/{name + '/' if number else ''}"
@@ -207,7 +208,7 @@ def build_search_index(
             files.append((f"{BUNDLE_DIR}/{SHARDS_FILE}", hashlib.sha256(listing).hexdigest()))
         except OSError as exc:
             _remove(bundle, ignore_errors=True)
-            raise SearchIndexError(f"search index: cannot write {bundle}: {exc}") from exc
+            raise SearchIndexError(_("search index: cannot write {bundle}: {exc}").format(bundle=bundle, exc=exc)) from exc
     return files
 
 
@@ -257,17 +258,17 @@ def _move_and_keep(cache: BuildCache, out: Path, target: Path, prefix: str,
 
 
 def _find_pagefind() -> Path:
-    hint = "install it with: pip install 'pagefind[extended]'"
+    hint = _("install it with: pip install 'pagefind[extended]'")
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
-        raise SearchIndexError(f"search index: the Python package 'pagefind' is missing; {hint}") from exc
+        raise SearchIndexError(_("search index: the Python package 'pagefind' is missing; {hint}").format(hint=hint)) from exc
     try:
         executable = get_executable()
     except Exception as exc:  # the lookup imports the binary wheels; be defensive
-        raise SearchIndexError(f"search index: cannot locate the Pagefind binary ({exc}); {hint}") from exc
+        raise SearchIndexError(_("search index: cannot locate the Pagefind binary ({exc}); {hint}").format(exc=exc, hint=hint)) from exc
     if executable is None or not Path(executable).is_file():
-        raise SearchIndexError(f"search index: the Pagefind binary was not found; {hint}")
+        raise SearchIndexError(_("search index: the Pagefind binary was not found; {hint}").format(hint=hint))
     return Path(executable)
 
 
@@ -286,16 +287,16 @@ def _run_pagefind(executable: Path, mirror: Path, out: Path, cwd: Path, timeout:
             capture_output=True, timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise SearchIndexError(f"search index: Pagefind did not finish within {timeout:.0f} s") from exc
+        raise SearchIndexError(_("search index: Pagefind did not finish within {timeout:.0f} s").format(timeout=timeout)) from exc
     except OSError as exc:
-        raise SearchIndexError(f"search index: cannot run Pagefind ({executable}): {exc}") from exc
+        raise SearchIndexError(_("search index: cannot run Pagefind ({executable}): {exc}").format(executable=executable, exc=exc)) from exc
     if proc.returncode != 0:
         output = (proc.stderr + proc.stdout).decode("utf-8", "replace").strip()
         lines = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.strip()))
         detail = " ".join(lines[-6:]) or "no output"
-        raise SearchIndexError(f"search index: Pagefind failed (exit {proc.returncode}): {detail}")
+        raise SearchIndexError(_("search index: Pagefind failed (exit {proc_returncode}): {detail}").format(proc_returncode=proc.returncode, detail=detail))
     if not (out / "pagefind.js").is_file() or not (out / "pagefind-entry.json").is_file():
-        raise SearchIndexError("search index: Pagefind exited without writing a bundle")
+        raise SearchIndexError(_("search index: Pagefind exited without writing a bundle"))
 
 
 def _remove(path: Path, ignore_errors: bool = False) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from jdih_build.i18n import _
 from jdih_build.publish.search_bundle import SearchIndexError
 
 BUNDLE_DIR = "pagefind"
@@ -64,13 +65,13 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
     extra: dict[PurePosixPath, list[SearchRecord]] = {}
     for record in records:
         if not isinstance(record, SearchRecord):
-            raise SearchIndexError(f"search index: not a SearchRecord: {record!r}")
+            raise SearchIndexError(_("search index: not a SearchRecord: {record!r}").format(record=record))
         try:
             path = page_path(record.url)
         except ValueError:
             raise SearchIndexError(
-                f"search index: record {record.title!r} has an invalid URL {record.url!r}; "
-                "give the site-relative URL of its product page, e.g. 'produk/uu-7-2017/'"
+                _("search index: record {record_title!r} has an invalid URL {record_url!r}; give the "
+                  "site-relative URL of its product page, e.g. 'produk/uu-7-2017/'").format(record_title=record.title, record_url=record.url)
             ) from None
         extra.setdefault(path, []).append(record)
 
@@ -88,7 +89,7 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise SearchIndexError(f"search index: cannot read {source}: {exc}") from exc
+            raise SearchIndexError(_("search index: cannot read {source}: {exc}").format(source=source, exc=exc)) from exc
         has_body = _BODY_ATTR.search(text) is not None
         marked += has_body
         page_records = extra.get(relative)
@@ -98,9 +99,9 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
             seen.add(relative)
             if not has_body:
                 raise SearchIndexError(
-                    f"search index: record {page_records[0].title!r} names {page_records[0].url!r}, "
-                    f"but {source} has no data-pagefind-body element; mark the product page's "
-                    "main content with data-pagefind-body"
+                    _("search index: record {page_records_0_title!r} names {page_records_0_url!r}, but {source} has "
+                      "no data-pagefind-body element; mark the product page's main content with data-pagefind-body").format(
+                          page_records_0_title=page_records[0].title, page_records_0_url=page_records[0].url, source=source)
                 )
             text = _merge_records(text, page_records)
             target.write_text(text, encoding="utf-8")
@@ -116,8 +117,9 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
     if missing:
         record = extra[missing[0]][0]
         raise SearchIndexError(
-            f"search index: record {record.title!r} names {record.url!r}, but the site has no "
-            f"page {missing[0]}" + (f" (and {len(missing) - 1} more such records)" if len(missing) > 1 else "")
+            _("search index: record {record_title!r} names {record_url!r}, but the site has no page {missing_0}").format(
+                record_title=record.title, record_url=record.url, missing_0=missing[0])
+            + (_(" (and {count} more such records)").format(count=len(missing) - 1) if len(missing) > 1 else "")
         )
     return marked
 

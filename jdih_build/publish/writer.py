@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from jdih_build.i18n import _
 from jdih_build.load.safe_read import HASH_CHUNK, InputFileError, open_regular
 from jdih_build.publish.render import Output
 
@@ -39,15 +40,17 @@ def check_destination(dest: Path, site_root: Path) -> None:
     dest = dest.resolve()
     root = site_root.resolve()
     if dest == root or root.is_relative_to(dest):
-        raise OutputError(f"--out {dest} would replace the site folder itself; choose a folder of its own, e.g. {root / 'output'}")
+        raise OutputError(_("--out {dest} would replace the site folder itself; choose a folder of its own, e.g. {root_output}").format(
+            dest=dest, root_output=root / 'output'))
     for source in ("content", "approvals", "templates", "jdih_build", ".git"):
         if dest.is_relative_to(root / source):
-            raise OutputError(f"--out {dest} lies inside {source}/; choose a folder outside the sources, e.g. {root / 'output'}")
+            raise OutputError(_("--out {dest} lies inside {source}/; choose a folder outside the sources, e.g. {root_output}").format(
+                dest=dest, source=source, root_output=root / 'output'))
     if dest.exists() and not dest.is_dir():
-        raise OutputError(f"--out {dest} exists and is not a folder; remove it or choose another path")
+        raise OutputError(_("--out {dest} exists and is not a folder; remove it or choose another path").format(dest=dest))
     if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).exists():
-        raise OutputError(f"--out {dest} is not empty and was not made by jdih build; "
-                          "remove it or choose another folder (jdih build replaces the whole folder)")
+        raise OutputError(_("--out {dest} is not empty and was not made by jdih build; remove it or choose another folder "
+                            "(jdih build replaces the whole folder)").format(dest=dest))
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -59,7 +62,7 @@ def check_relative(path: str) -> str:
     """`path` if it lies inside the output folder (checked as a string: it runs for 20,000 files)."""
     if not path or path.startswith("/") or "\\" in path or "\x00" in path \
             or any(part in ("", ".", "..") for part in path.split("/")):
-        raise OutputError(f"refusing to write outside the output folder: {path}")
+        raise OutputError(_("refusing to write outside the output folder: {path}").format(path=path))
     return path
 
 
@@ -70,8 +73,8 @@ def copy_verified(source: Path, target: Path, expected: str | None) -> None:
     try:
         fd = open_regular(source)
     except (InputFileError, FileNotFoundError) as exc:
-        reason = exc.message if isinstance(exc, InputFileError) else "it no longer exists"
-        raise OutputError(f"{source} changed during the build ({reason}); build again") from None
+        reason = exc.message if isinstance(exc, InputFileError) else _("it no longer exists")
+        raise OutputError(_("{source} changed during the build ({reason}); build again").format(source=source, reason=reason)) from None
     digest = hashlib.sha256()
     try:
         with os.fdopen(fd, "rb", closefd=False) as src, target.open("wb") as dst:
@@ -82,8 +85,8 @@ def copy_verified(source: Path, target: Path, expected: str | None) -> None:
         os.close(fd)
     if expected is not None and digest.hexdigest() != expected:
         target.unlink(missing_ok=True)
-        raise OutputError(f"{source} changed during the build: its bytes are no longer the ones signed off; "
-                          "nothing was published, build again")
+        raise OutputError(_("{source} changed during the build: its bytes are no longer the ones signed off; nothing was "
+                            "published, build again").format(source=source))
 
 
 def write_outputs(staging: Path, outputs: Iterable[Output]) -> list[str]:
@@ -105,7 +108,7 @@ def check_unique(paths: Iterable[str]) -> int:
     seen: set[str] = set()
     for path in paths:
         if path in seen:
-            raise OutputError(f"two outputs want the same path: {path}")
+            raise OutputError(_("two outputs want the same path: {path}").format(path=path))
         seen.add(path)
     return len(seen)
 
@@ -122,7 +125,7 @@ def new_staging(dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=staging_prefix(dest), dir=dest.parent))
     except OSError as exc:
-        raise OutputError(f"cannot create a staging folder beside {dest}: {exc.strerror or exc}") from None
+        raise OutputError(_("cannot create a staging folder beside {dest}: {exc_strerror_or_exc}").format(dest=dest, exc_strerror_or_exc=exc.strerror or exc)) from None
 
 
 @contextmanager
@@ -134,7 +137,7 @@ def destination_lock(dest: Path) -> Iterator[None]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(dest.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OutputError(f"cannot write beside {dest}: {exc.strerror or exc}") from None
+        raise OutputError(_("cannot write beside {dest}: {exc_strerror_or_exc}").format(dest=dest, exc_strerror_or_exc=exc.strerror or exc)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -23,6 +23,7 @@ from pathlib import Path
 from jdih_build import sshsig
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
+from jdih_build.i18n import _
 from jdih_build.load.completeness import unfinished
 from jdih_build.model import Person, Product, SignOff, Site, Step
 from jdih_build.workflow.approve_checks import (
@@ -63,21 +64,23 @@ APPROVED, REJECTED = "disetujui", "ditolak"
 def next_lines(site: Site, verdict: Verdict, step: Step, reject: bool, now: datetime) -> list[str]:
     product = verdict.product
     if reject:
-        return [f"{product.id} is withheld: step {step.no} was rejected (ditolak). Once the note is addressed, "
-                f"{a_role(step.pelaksana)} signs step {step.no} again: jdih approve {product.id} --step {step.no} --by NAME"]
+        return [_("{product_id} is withheld: step {step_no} was rejected (ditolak). Once the note is addressed, "
+                  "{a_role_step_pelaksana} signs step {step_no} again: jdih approve {product_id} --step {step_no} "
+                  "--by NAME").format(product_id=product.id, step_no=step.no, a_role_step_pelaksana=a_role(step.pelaksana))]
     if verdict.published:
-        return [f"{product.id} now passes the gate: jdih build publishes it."]
+        return [_("{product_id} now passes the gate: jdih build publishes it.").format(product_id=product.id)]
     pending = next(s for s in verdict.steps if not s.ok)
     if any(f.rule != RULE_MISSING for f in pending.failures):
         reasons = "; ".join(f.message for f in pending.failures)
-        return [f"{product.id} is still withheld: {reasons}"]
+        return [_("{product_id} is still withheld: {reasons}").format(product_id=product.id, reasons=reasons)]
     role = pending.step.pelaksana
     taken = {s.record.oleh for s in verdict.steps if s.record is not None and s.step.no != pending.step.no}
     eligible = [n for n in holders(site, role, now) if not (site.sop.pemisahan_tugas and n in taken)]
-    who = ", ".join(eligible) if eligible else f"nobody on the roster now (add an active {role} to {ROSTER_FILE})"
+    who = ", ".join(eligible) if eligible else _("nobody on the roster now (add an active {role} to {roster_file})").format(role=role, roster_file=ROSTER_FILE)
     example = eligible[0] if eligible else "NAME"
-    return [f"next: step {pending.step.no} ({pending.step.kegiatan}) by {a_role(role)}; may sign: {who}",
-            f"  jdih approve {product.id} --step {pending.step.no} --by '{example}'"]
+    return [_("next: step {pending_step_no} ({pending_step_kegiatan}) by {a_role_role}; may sign: {who}").format(
+        pending_step_no=pending.step.no, pending_step_kegiatan=pending.step.kegiatan, a_role_role=a_role(role), who=who),
+            _("  jdih approve {product_id} --step {pending_step_no} --by '{example}'").format(product_id=product.id, pending_step_no=pending.step.no, example=example)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -99,9 +102,9 @@ class Request:
 
 def _refuse(refusals: list[Refusal], product_id: str | None = None) -> int:
     for refusal in refusals:
-        print(f"error: {refusal}", file=sys.stderr)
-    about = f" for {product_id}" if product_id else ""
-    print(f"approve refused{about}: nothing was written", file=sys.stderr)
+        print(_("error: {refusal}").format(refusal=refusal), file=sys.stderr)
+    about = _(" for {product_id}").format(product_id=product_id) if product_id else ""
+    print(_("approve refused{about}: nothing was written").format(about=about), file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -139,7 +142,7 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     """Sign one step of each product named (or waiting for it). Each product is decided on its own:
     a refused product gets nothing written and the others are still signed; exit 1 if any was refused."""
     root = request.site.resolve()
-    site = load_or_report(root, sys.stderr, "approve refused: fix them first (jdih check lists them); nothing was written")
+    site = load_or_report(root, sys.stderr, _("approve refused: fix them first (jdih check lists them); nothing was written"))
     if site is None:
         return EXIT_REFUSED
 
@@ -147,15 +150,15 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     refusals = check_lookup(site, request.product_ids, request.step, request.by)
     note = request.note.strip() if request.note is not None else None
     if request.note is not None and not note:
-        refusals.append(Refusal("--note", "the note is empty", "write the note, or leave --note out"))
+        refusals.append(Refusal("--note", _("the note is empty"), _("write the note, or leave --note out")))
     if request.reject and not note:
-        refusals.append(Refusal("--reject", "a rejection needs a reason",
-                                "add --note TEXT saying what must change"))
+        refusals.append(Refusal("--reject", _("a rejection needs a reason"),
+                                _("add --note TEXT saying what must change")))
     if request.at is not None:
         waktu, reason = parse_at(request.at)
         if waktu is None:
             refusals.append(Refusal("--at", reason or "bad time",
-                                    "write e.g. --at 2024-03-01T09:30:00+07:00 (date, time and UTC offset)"))
+                                    _("write e.g. --at 2024-03-01T09:30:00+07:00 (date, time and UTC offset)")))
     else:
         waktu = office_now(site.config.zone)
     if refusals:
@@ -169,8 +172,8 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     now = clock()
     refusals = check_person(site, step, person, waktu)
     if site.sop.tanda_tangan == "wajib" and request.key is None:
-        refusals.append(Refusal(SOP_FILE, "the SOP requires signed sign-offs (tanda_tangan: wajib)",
-                                f"add --key with {person.nama}'s private key file"))
+        refusals.append(Refusal(SOP_FILE, _("the SOP requires signed sign-offs (tanda_tangan: wajib)"),
+                                _("add --key with {person_nama}'s private key file").format(person_nama=person.nama)))
     if refusals:
         return _refuse(refusals)
     key = None
@@ -183,8 +186,8 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     products = waiting_for(site, step, now) if request.waiting else \
         [p for p in (site.product(i) for i in request.product_ids) if p is not None]
     if not products:
-        print(f"no product waits for step {step.no} ({step.kegiatan}): nothing to sign (jdih status shows each "
-              "product's next step)")
+        print(_("no product waits for step {step_no} ({step_kegiatan}): nothing to sign (jdih status shows each "
+                "product's next step)").format(step_no=step.no, step_kegiatan=step.kegiatan))
         return EXIT_OK
     results = []
     for product in products:
@@ -193,8 +196,9 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
         results.append(sign_one(signing, product, root))
     refused = [p.id for p, code in zip(products, results, strict=True) if code != EXIT_OK]
     if len(products) > 1:
-        print(f"signed {len(products) - len(refused)} of {len(products)} product(s)"
-              + (f"; refused (nothing written for them): {', '.join(refused)}" if refused else ""))
+        print(_("signed {len_products_len_refused} of {len_products} product(s)").format(
+            len_products_len_refused=len(products) - len(refused), len_products=len(products))
+              + (_("; refused (nothing written for them): {join_refused}").format(join_refused=', '.join(refused)) if refused else ""))
     return EXIT_REFUSED if refused else EXIT_OK
 
 
@@ -230,18 +234,20 @@ def sign_one(signing: Signing, product: Product, root: Path) -> int:
     try:
         written = write_record(path, data, signature)
     except FileExistsError:
-        return _refuse([Refusal(rel(path, root), "another record took this name while jdih approve ran",
-                                "run the command again")], product.id)
+        return _refuse([Refusal(rel(path, root), _("another record took this name while jdih approve ran"),
+                                _("run the command again"))], product.id)
     except OSError as exc:
-        return _refuse([Refusal(rel(path, root), f"cannot write the sign-off: {exc.strerror or exc}",
-                                "check that approvals/ is writable")], product.id)
+        return _refuse([Refusal(rel(path, root), _("cannot write the sign-off: {exc_strerror_or_exc}").format(exc_strerror_or_exc=exc.strerror or exc),
+                                _("check that approvals/ is writable"))], product.id)
 
     for done in written:
-        print(f"wrote {rel(done, root)}")
-    verb = "rejected" if signing.reject else "approved"
-    print(f"step {step.no} ({step.kegiatan}) {verb} by {person.nama} for {product.id} at {format_waktu(waktu)}")
+        print(_("wrote {path}").format(path=rel(done, root)))
+    verb = _("rejected") if signing.reject else _("approved")
+    print(_("step {step_no} ({step_kegiatan}) {verb} by {person_nama} for {product_id} at {format_waktu_waktu}").format(
+        step_no=step.no, step_kegiatan=step.kegiatan, verb=verb, person_nama=person.nama, product_id=product.id, format_waktu_waktu=format_waktu(waktu)))
     for failure in later_failures(before, after, step.no):
-        print(f"warning: a later sign-off no longer counts: {failure.message} - {failure.fix}", file=sys.stderr)
+        print(_("warning: a later sign-off no longer counts: {failure_message} - {failure_fix}").format(
+            failure_message=failure.message, failure_fix=failure.fix), file=sys.stderr)
     for line in next_lines(site, after, step, signing.reject, now):
         print(line)
     return EXIT_OK
@@ -249,8 +255,7 @@ def sign_one(signing: Signing, product: Product, root: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if bool(args.ids) == bool(args.waiting):
-        print("error: name the product id(s) to sign, or --waiting for every product waiting for --step, "
-              "not both", file=sys.stderr)
+        print(_("error: name the product id(s) to sign, or --waiting for every product waiting for --step, not both"), file=sys.stderr)
         return EXIT_USAGE
     return approve(Request(site=Path(args.site), product_ids=tuple(dict.fromkeys(args.ids)), step=args.step,
                            by=args.by, reject=args.reject, note=args.note, at=args.at,
@@ -259,25 +264,25 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "approve", help="write an SOP sign-off for a product (signed with --key)",
-        description="Record that a person approved (or rejected) one SOP step of a product, with the sha256 of the "
-                    "product's files as they are now. Refused, with nothing written, when the gate would not count "
-                    "the sign-off: unknown product, step or person; a person without the step's role or not active; "
-                    "an earlier validation step without a counting approval; a person who signed another validation "
-                    "step (pemisahan_tugas); a time in the future or before the previous step; no --key where the SOP "
-                    "requires signatures. With several IDs or --waiting, each product is decided on its own: a refused "
-                    "one gets nothing written, the others are signed. Exit 0 written, 1 refused (any), 2 usage.")
+        "approve", help=_("write an SOP sign-off for a product (signed with --key)"),
+        description=_("Record that a person approved (or rejected) one SOP step of a product, with the sha256 of the "
+                      "product's files as they are now. Refused, with nothing written, when the gate would not count "
+                      "the sign-off: unknown product, step or person; a person without the step's role or not active; "
+                      "an earlier validation step without a counting approval; a person who signed another validation "
+                      "step (pemisahan_tugas); a time in the future or before the previous step; no --key where the "
+                      "SOP requires signatures. With several IDs or --waiting, each product is decided on its own: a "
+                      "refused one gets nothing written, the others are signed. Exit 0 written, 1 refused (any), 2 "
+                      "usage."))
     site_option(p)
-    p.add_argument("ids", nargs="*", metavar="ID", help="the product id(s); several sign the same step of each")
+    p.add_argument("ids", nargs="*", metavar="ID", help=_("the product id(s); several sign the same step of each"))
     p.add_argument("--waiting", action="store_true",
-                   help="sign every product whose next required step is --step (a batch for one signer)")
-    p.add_argument("--step", type=int, required=True, metavar="N", help="the SOP step number (approvals/sop.yaml)")
-    p.add_argument("--by", required=True, metavar="NAME", help="the signer, exactly as named in approvals/petugas.yaml")
-    p.add_argument("--reject", action="store_true", help="record a rejection (ditolak); needs --note")
-    p.add_argument("--note", metavar="TEXT", help="the note (catatan) recorded with the sign-off")
-    p.add_argument("--at", metavar="ISO", help="when it was signed, ISO 8601 with UTC offset "
-                                               "(e.g. 2024-03-01T09:30:00+07:00); default: now")
-    p.add_argument("--key", metavar="FILE", help="the signer's OpenSSH private key: also write <record>.sig "
-                                                 f"(namespace {sshsig.NAMESPACE}); passphrase from ${PASSPHRASE_ENV} "
-                                                 "or asked on a terminal")
+                   help=_("sign every product whose next required step is --step (a batch for one signer)"))
+    p.add_argument("--step", type=int, required=True, metavar="N", help=_("the SOP step number (approvals/sop.yaml)"))
+    p.add_argument("--by", required=True, metavar="NAME", help=_("the signer, exactly as named in approvals/petugas.yaml"))
+    p.add_argument("--reject", action="store_true", help=_("record a rejection (ditolak); needs --note"))
+    p.add_argument("--note", metavar="TEXT", help=_("the note (catatan) recorded with the sign-off"))
+    p.add_argument("--at", metavar="ISO", help=_("when it was signed, ISO 8601 with UTC offset (e.g. 2024-03-01T09:30:00+07:00); default: now"))
+    p.add_argument("--key", metavar="FILE", help=_("the signer's OpenSSH private key: also write <record>.sig (namespace {sshsig_namespace}); "
+                                                   "passphrase from ${passphrase_env} or asked on a terminal").format(
+                                                       sshsig_namespace=sshsig.NAMESPACE, passphrase_env=PASSPHRASE_ENV))
     p.set_defaults(run=run)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jdih_build.console.reporting import rel
 from jdih_build.gate.rules import Failure, Verdict
+from jdih_build.i18n import _
 from jdih_build.model import Person, SignOff, Site, Step
 from jdih_build.workflow.signoff_file import format_waktu
 
@@ -47,8 +48,8 @@ def close_matches(word: str, options: list[str]) -> list[str]:
 def _did_you_mean(word: str, options: list[str], what: str) -> str:
     close = close_matches(word, options)
     if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return f"use one of the {what}" if options else f"there are no {what} yet"
+        return _("did you mean ") + " or ".join(f"'{c}'" for c in close) + "?"
+    return _("use one of the {what}").format(what=what) if options else _("there are no {what} yet").format(what=what)
 
 
 def parse_at(text: str) -> tuple[datetime | None, str | None]:
@@ -56,13 +57,13 @@ def parse_at(text: str) -> tuple[datetime | None, str | None]:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        return None, f"'{text}' is not an ISO 8601 date-time"
+        return None, _("'{text}' is not an ISO 8601 date-time").format(text=text)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return None, f"'{text}' has no UTC offset"
+        return None, _("'{text}' has no UTC offset").format(text=text)
     offset = moment.utcoffset()
     assert offset is not None
     if offset % timedelta(minutes=1):
-        return None, f"'{text}' has an offset with seconds"
+        return None, _("'{text}' has an offset with seconds").format(text=text)
     return moment.replace(microsecond=0), None
 
 
@@ -82,21 +83,22 @@ def check_lookup(site: Site, product_ids: tuple[str, ...], step_no: int, name: s
     ids = sorted(p.id for p in site.products)
     for product_id in product_ids:
         if site.product(product_id) is None:
-            refusals.append(Refusal("content/", f"no product has the id '{product_id}'",
+            refusals.append(Refusal("content/", _("no product has the id '{product_id}'").format(product_id=product_id),
                                     _did_you_mean(product_id, ids, "product ids (jdih status lists them)")))
     if site.sop.step(step_no) is None:
         numbers = [s.no for s in site.sop.langkah]
-        refusals.append(Refusal(SOP_FILE, f"the SOP has no step {step_no}",
-                                f"use a step number from {min(numbers)} to {max(numbers)}"))
+        refusals.append(Refusal(SOP_FILE, _("the SOP has no step {step_no}").format(step_no=step_no),
+                                _("use a step number from {min_numbers} to {max_numbers}").format(min_numbers=min(numbers), max_numbers=max(numbers))))
     if site.person(name) is None:
         names = sorted(p.nama for p in site.roster)
-        refusals.append(Refusal(ROSTER_FILE, f"'{name}' is not on the roster",
-                                f"{_did_you_mean(name, names, 'roster names')} (names must match exactly)"))
+        refusals.append(Refusal(ROSTER_FILE, _("'{name}' is not on the roster").format(name=name),
+                                _("{value} (names must match exactly)").format(value=_did_you_mean(name, names, 'roster names'))))
     return refusals
 
 
 def a_role(role: str) -> str:
-    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+    """'an administrator', 'a pengarah' (Indonesian has no article: the role alone)."""
+    return (_("an {role}") if role[:1] in "aeiou" else _("a {role}")).format(role=role)
 
 
 def holders(site: Site, role: str, day: datetime) -> list[str]:
@@ -109,14 +111,16 @@ def check_person(site: Site, step: Step, person: Person, waktu: datetime) -> lis
     example = f" (e.g. --by '{others[0]}')" if others else ""
     if step.pelaksana not in person.peran:
         roles = ", ".join(person.peran) or "none"
-        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} does not hold the role '{step.pelaksana}' that step {step.no} "
-                                             f"needs (their roles: {roles})",
-                                f"have {a_role(step.pelaksana)} sign step {step.no}{example}"))
+        refusals.append(Refusal(ROSTER_FILE, _("{person_nama} does not hold the role '{step_pelaksana}' that step {step_no} needs (their "
+                                               "roles: {roles})").format(person_nama=person.nama, step_pelaksana=step.pelaksana, step_no=step.no, roles=roles),
+                                _("have {a_role_step_pelaksana} sign step {step_no}{example}").format(
+                                    a_role_step_pelaksana=a_role(step.pelaksana), step_no=step.no, example=example)))
     if not person.active_on(waktu.date()):
         period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
-        refusals.append(Refusal(ROSTER_FILE, f"{person.nama} is not active on {waktu.date()} (active {period})",
-                                f"have an active {step.pelaksana} sign step {step.no}{example}, "
-                                "or correct aktif_sejak/aktif_sampai"))
+        refusals.append(Refusal(ROSTER_FILE, _("{person_nama} is not active on {waktu_date} (active {period})").format(
+            person_nama=person.nama, waktu_date=waktu.date(), period=period),
+                                _("have an active {step_pelaksana} sign step {step_no}{example}, or correct aktif_sejak/aktif_sampai").format(
+                                    step_pelaksana=step.pelaksana, step_no=step.no, example=example)))
     return refusals
 
 
@@ -133,15 +137,15 @@ def check_timeline(site: Site, step: Step, waktu: datetime, records: list[SignOf
     """Not in the future; the latest record of its step; not before the previous step's record."""
     refusals: list[Refusal] = []
     if waktu > now:
-        refusals.append(Refusal("--at", f"waktu {format_waktu(waktu)} is in the future",
-                                "give the real time of the sign-off, or leave --at out to use now"))
+        refusals.append(Refusal("--at", _("waktu {format_waktu_waktu} is in the future").format(format_waktu_waktu=format_waktu(waktu)),
+                                _("give the real time of the sign-off, or leave --at out to use now")))
     same = [r for r in records if r.langkah == step.no and r.waktu >= waktu]
     if same:
         newest = max(same, key=lambda r: r.waktu)
         refusals.append(Refusal(rel(newest.path, site.root),
-                                f"step {step.no} already has a record at {format_waktu(newest.waktu)}, not earlier "
-                                f"than {format_waktu(waktu)}: only the latest record of a step counts",
-                                "give a later --at (or leave it out to use now)"))
+                                _("step {step_no} already has a record at {value}, not earlier than {format_waktu_waktu}: only "
+                                  "the latest record of a step counts").format(step_no=step.no, value=format_waktu(newest.waktu), format_waktu_waktu=format_waktu(waktu)),
+                                _("give a later --at (or leave it out to use now)")))
     if not reject:
         latest = latest_by_step(records)
         earlier = [n for n in latest if n < step.no]
@@ -149,9 +153,9 @@ def check_timeline(site: Site, step: Step, waktu: datetime, records: list[SignOf
             previous = latest[max(earlier)]
             if waktu < previous.waktu:
                 refusals.append(Refusal(rel(previous.path, site.root),
-                                        f"waktu {format_waktu(waktu)} is before the previous step's record "
-                                        f"(step {previous.langkah}, {format_waktu(previous.waktu)})",
-                                        "the SOP's steps are signed in order: give a later --at"))
+                                        _("waktu {format_waktu_waktu} is before the previous step's record (step {previous_langkah}, {value})").format(
+                                            format_waktu_waktu=format_waktu(waktu), previous_langkah=previous.langkah, value=format_waktu(previous.waktu)),
+                                        _("the SOP's steps are signed in order: give a later --at")))
     return refusals
 
 
@@ -162,12 +166,12 @@ def gate_refusals(verdict: Verdict, step_no: int, candidate: Path, root: Path) -
         if failure.step > step_no:
             continue
         if failure.record == candidate:
-            where = f"{rel(candidate, root)} (this sign-off)"
+            where = _("{path} (this sign-off)").format(path=rel(candidate, root))
         elif failure.record is not None:
             where = rel(failure.record, root)
         else:
             where = f"approvals/{verdict.product.id}/"
-        refusals.append(Refusal(where, f"rule {failure.rule}: {failure.message}", failure.fix))
+        refusals.append(Refusal(where, _("rule {failure_rule}: {failure_message}").format(failure_rule=failure.rule, failure_message=failure.message), failure.fix))
     return refusals
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from jdih_build.console.reporting import problem_lines, rel
+from jdih_build.i18n import _
 from jdih_build.load.policy import load_roster, load_sop
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
@@ -52,11 +53,12 @@ def first_step_hint(root: Path, product_id: str) -> str:
     sop = load_sop(root, problems)
     roster = load_roster(root, problems) or []
     if sop is None or not sop.validation_steps:
-        return f"jdih approve {product_id} --step 4 --by NAME"
+        return _("jdih approve {product_id} --step 4 --by NAME").format(product_id=product_id)
     step = sop.validation_steps[0]
     names = sorted(p.nama for p in roster if step.pelaksana in p.peran and p.active_on(date.today()))
     by = f"'{names[0]}'" if names else "NAME"
-    return f"jdih approve {product_id} --step {step.no} --by {by}   (a {step.pelaksana})"
+    return _("jdih approve {product_id} --step {step_no} --by {by}   (a {step_pelaksana})").format(
+        product_id=product_id, step_no=step.no, by=by, step_pelaksana=step.pelaksana)
 
 
 def _err(line: str) -> None:
@@ -77,20 +79,20 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     if config is None:
         for line in problem_lines(problems.sorted()):
             _err(line)
-        _err(f"new refused: {root} is not a usable site folder (see above); nothing was written")
+        _err(_("new refused: {root} is not a usable site folder (see above); nothing was written").format(root=root))
         return EXIT_REFUSED
     if not content.is_dir():
-        _err(f"error: {rel(content, root)}: no content/ folder - create it, or pass --site with the site's folder")
+        _err(_("error: {rel_content_root}: no content/ folder - create it, or pass --site with the site's folder").format(rel_content_root=rel(content, root)))
         return EXIT_REFUSED
 
     pdf = Path(args.pdf) if args.pdf else None
     usage: list[str] = []
     if pdf is not None and (reason := check_pdf(pdf)) is not None:
-        _err(f"error: --pdf: {reason}")   # before anything is asked: the rest would be typed in vain
-        _err("jdih new: nothing was written (see jdih new --help)")
+        _err(_("error: --pdf: {reason}").format(reason=reason))   # before anything is asked: the rest would be typed in vain
+        _err(_("jdih new: nothing was written (see jdih new --help)"))
         return EXIT_USAGE
     if pdf is None and interactive:
-        answer = ask_optional("PDF of the main text (its path)", _pdf_answer, None, ask)
+        answer = ask_optional(_("PDF of the main text (its path)"), _pdf_answer, None, ask)
         pdf = Path(str(answer)) if answer is not None else None
     given_id: str | None = None
     if args.id is not None:
@@ -101,12 +103,12 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     collected = collect(args, interactive, ask, config.jenis)
     usage += collected.invalid
     if collected.missing:
-        usage.append("missing required option(s) for tipe_dokumen " + collected.tipe + ": "
-                     + ", ".join(collected.missing) + " (or run jdih new on a terminal to be asked)")
+        usage.append(_("missing required option(s) for tipe_dokumen ") + collected.tipe + ": "
+                     + ", ".join(collected.missing) + _(" (or run jdih new on a terminal to be asked)"))
     if usage:
         for line in usage:
-            _err(f"error: {line}")
-        _err("jdih new: nothing was written (see jdih new --help)")
+            _err(_("error: {line}").format(line=line))
+        _err(_("jdih new: nothing was written (see jdih new --help)"))
         return EXIT_USAGE
 
     tipe, values = collected.tipe, collected.values
@@ -117,13 +119,13 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     if reason is not None and given_id is None and interactive:
         _err(f"  {reason}")
         while reason is not None:
-            product_id = str(ask_until_valid("id (lower-case letters, digits, '-')", parse_id, None, ask))
+            product_id = str(ask_until_valid(_("id (lower-case letters, digits, '-')"), parse_id, None, ask))
             reason = id_refusal(product_id, folder / f"{product_id}.md", ids, root, args.force)
             if reason is not None:
                 _err(f"  {reason}")
     if reason is not None:
-        _err(f"error: {reason}")
-        _err("new refused: nothing was written")
+        _err(_("error: {reason}").format(reason=reason))
+        _err(_("new refused: nothing was written"))
         return EXIT_REFUSED
 
     md = folder / f"{product_id}.md"
@@ -133,8 +135,8 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
         taken = [p for p in taken if p != pdf_target]
     if taken and not args.force:
         for path in taken:
-            _err(f"error: {rel(path, root)} already exists - choose another --id, or pass --force to overwrite it")
-        _err("new refused: nothing was written")
+            _err(_("error: {rel_path_root} already exists - choose another --id, or pass --force to overwrite it").format(rel_path_root=rel(path, root)))
+        _err(_("new refused: nothing was written"))
         return EXIT_REFUSED
 
     plan = Plan(root, md, product_id, render_product(product_id, tipe, values, pdf_target.name if pdf_target else None),
@@ -142,19 +144,21 @@ def new(args: argparse.Namespace, interactive: bool, ask: Asker) -> int:
     try:
         found = write_and_validate(plan, config)
     except OSError as exc:
-        _err(f"error: {rel(md, root)}: cannot write the product: {exc.strerror or exc} - check that content/ is writable")
+        _err(_("error: {rel_md_root}: cannot write the product: {exc_strerror_or_exc} - check that content/ is "
+               "writable").format(rel_md_root=rel(md, root), exc_strerror_or_exc=exc.strerror or exc))
         return EXIT_REFUSED
     if found:
         for line in problem_lines(found.sorted()):
             _err(line)
-        _err(f"error: the scaffold for {product_id} does not validate, so it was not written - "
-             "fix the values above (or report a bug in jdih new)")
+        _err(_("error: the scaffold for {product_id} does not validate, so it was not written - fix the values "
+               "above (or report a bug in jdih new)").format(product_id=product_id))
         return EXIT_REFUSED
 
-    print(f"wrote {rel(md, root)}")
+    print(_("wrote {path}").format(path=rel(md, root)))
     if pdf_target is not None:
-        print(f"wrote {rel(pdf_target, root)}")
-    print(f"next: write the abstract (ABSTRAK / CATATAN) in {rel(md, root)}, check the fields, then the SOP sign-offs:")
+        print(_("wrote {path}").format(path=rel(pdf_target, root)))
+    print(_("next: write the abstract (ABSTRAK / CATATAN) in {rel_md_root}, check the fields, then the SOP "
+            "sign-offs:").format(rel_md_root=rel(md, root)))
     print(f"  {first_step_hint(root, product_id)}")
     return EXIT_OK
 
@@ -164,28 +168,28 @@ def run(args: argparse.Namespace) -> int:
     try:
         return new(args, interactive, input)
     except EOFError:
-        _err("\nnew: the input ended before every field was given; nothing was written")
+        _err(_("\nnew: the input ended before every field was given; nothing was written"))
         return EXIT_USAGE
 
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "new", help="scaffold a legal product file under content/",
-        description="Write content/<jenis>/<tahun>/<id>.md with valid front matter and an ABSTRAK / CATATAN "
-                    "skeleton, and copy --pdf beside it as <id>.pdf. On a terminal, the required fields not given "
-                    "as options are asked for; otherwise they must all be given (exit 2 lists the missing ones). "
-                    "The id defaults to <singkatan>-<nomor>-<tahun>. Never overwrites a file (unless --force) "
-                    "and never reuses an id. Defaults: --tipe peraturan, --status Berlaku, --tahun the year of "
-                    "--tanggal-penetapan.")
+        "new", help=_("scaffold a legal product file under content/"),
+        description=_("Write content/<jenis>/<tahun>/<id>.md with valid front matter and an ABSTRAK / CATATAN "
+                      "skeleton, and copy --pdf beside it as <id>.pdf. On a terminal, the required fields not given "
+                      "as options are asked for; otherwise they must all be given (exit 2 lists the missing ones). "
+                      "The id defaults to <singkatan>-<nomor>-<tahun>. Never overwrites a file (unless --force) and "
+                      "never reuses an id. Defaults: --tipe peraturan, --status Berlaku, --tahun the year of "
+                      "--tanggal-penetapan."))
     site_option(p)
-    p.add_argument("--tipe", metavar="TIPE", help=f"tipe_dokumen: {', '.join(TIPE_DOKUMEN)} (default peraturan)")
+    p.add_argument("--tipe", metavar="TIPE", help=_("tipe_dokumen: {join_tipe_dokumen} (default peraturan)").format(join_tipe_dokumen=', '.join(TIPE_DOKUMEN)))
     for spec in FIELDS:
         for_types = "" if spec.tipes == TIPE_DOKUMEN else f" ({', '.join(spec.tipes)} only)"
         if spec.repeat:
             p.add_argument(spec.flag, action="append", default=[], metavar="TEXT", help=spec.explain + for_types)
         else:
             p.add_argument(spec.flag, metavar=spec.key.upper(), help=spec.explain + for_types)
-    p.add_argument("--pdf", metavar="FILE", help="the main text: copied beside the product as <id>.pdf and listed in berkas")
-    p.add_argument("--id", metavar="ID", help="the product id (default: derived, e.g. kpt-12-2024)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file of this product")
+    p.add_argument("--pdf", metavar="FILE", help=_("the main text: copied beside the product as <id>.pdf and listed in berkas"))
+    p.add_argument("--id", metavar="ID", help=_("the product id (default: derived, e.g. kpt-12-2024)"))
+    p.add_argument("--force", action="store_true", help=_("overwrite an existing file of this product"))
     p.set_defaults(run=run)

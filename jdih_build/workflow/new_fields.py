@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from jdih_build.i18n import _
 from jdih_build.load.content import (
     ID_PATTERN,
     REQUIRED_KEYS,
@@ -30,47 +31,47 @@ Asker = Callable[[str], str]
 def parse_text(answer: str) -> Parsed:
     value = answer.strip()
     if not value:
-        return None, "it is empty"
+        return None, _("it is empty")
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        return None, "it contains a line break or a control character; write one line"
+        return None, _("it contains a line break or a control character; write one line")
     return value, None
 
 
 def parse_year(answer: str) -> Parsed:
     text = answer.strip()
     if not re.fullmatch(r"[0-9]{4}", text) or not 1900 <= int(text) <= 2100:
-        return None, f"'{text}' is not a year from 1900 to 2100"
+        return None, _("'{text}' is not a year from 1900 to 2100").format(text=text)
     return int(text), None
 
 
 def parse_day(answer: str) -> Parsed:
     text = answer.strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        return None, f"'{text}' is not a date YYYY-MM-DD (e.g. 2024-03-01)"
+        return None, _("'{text}' is not a date YYYY-MM-DD (e.g. 2024-03-01)").format(text=text)
     try:
         return date.fromisoformat(text), None
     except ValueError as exc:
-        return None, f"'{text}' is not a real date ({exc})"
+        return None, _("'{text}' is not a real date ({exc})").format(text=text, exc=exc)
 
 
 def parse_status(answer: str) -> Parsed:
     for option in STATUS_VALUES:
         if option.casefold() == answer.strip().casefold():
             return option, None
-    return None, f"'{answer.strip()}' is not one of: {', '.join(STATUS_VALUES)}"
+    return None, _("'{answer_strip}' is not one of: {join_status_values}").format(answer_strip=answer.strip(), join_status_values=', '.join(STATUS_VALUES))
 
 
 def parse_tipe(answer: str) -> Parsed:
     text = answer.strip().lower()
     if text in TIPE_DOKUMEN:
         return text, None
-    return None, f"'{answer.strip()}' is not one of: {', '.join(TIPE_DOKUMEN)}"
+    return None, _("'{answer_strip}' is not one of: {join_tipe_dokumen}").format(answer_strip=answer.strip(), join_tipe_dokumen=', '.join(TIPE_DOKUMEN))
 
 
 def parse_id(answer: str) -> Parsed:
     text = answer.strip()
     if not ID_PATTERN.fullmatch(text):
-        return None, f"'{text}' is not an id: use lower-case letters, digits and '-', at most 100 (e.g. kpt-12-2024)"
+        return None, _("'{text}' is not an id: use lower-case letters, digits and '-', at most 100 (e.g. kpt-12-2024)").format(text=text)
     return text, None
 
 
@@ -135,7 +136,7 @@ def ask_until_valid(label: str, parse: Callable[[str], Parsed], default: str | N
         if not answer and default is not None:
             answer = default
         if not answer:
-            print("  this field is required; type a value", file=sys.stderr)
+            print(_("  this field is required; type a value"), file=sys.stderr)
             continue
         value, reason = parse(answer)
         if reason is None:
@@ -163,8 +164,8 @@ def jenis_parser(listed: tuple[tuple[str, str], ...]) -> Callable[[str], Parsed]
             if name.casefold() == str(value).casefold():
                 return name, None
         close = difflib.get_close_matches(str(value), names, n=3, cutoff=0.6)
-        hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
-        return None, f"'{value}' is not one of the site's jenis; {hint}the list: {', '.join(names)}"
+        hint = (_("did you mean ") + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+        return None, _("'{value}' is not one of the site's jenis; {hint}the list: {join_names}").format(value=value, hint=hint, join_names=', '.join(names))
     return parse
 
 
@@ -198,7 +199,7 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker,
         else:
             invalid.append(f"--tipe: {reason}")
     elif interactive:
-        tipe = str(ask_until_valid("tipe_dokumen (the document type: " + ", ".join(TIPE_DOKUMEN) + ")",
+        tipe = str(ask_until_valid(_("tipe_dokumen (the document type: ") + ", ".join(TIPE_DOKUMEN) + ")",
                                    parse_tipe, "peraturan", ask))
     values: dict[str, object] = {}
     bad: set[str] = set()
@@ -207,8 +208,8 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker,
         given = getattr(args, spec.dest)
         if given not in (None, []):
             if tipe not in spec.tipes:
-                invalid.append(f"{spec.flag}: tipe_dokumen {tipe} has no '{spec.key}' "
-                               f"(it is for {', '.join(spec.tipes)})")
+                invalid.append(_("{spec_flag}: tipe_dokumen {tipe} has no '{spec_key}' (it is for {join_spec_tipes})").format(
+                    spec_flag=spec.flag, tipe=tipe, spec_key=spec.key, join_spec_tipes=', '.join(spec.tipes)))
                 continue
             answers = given if spec.repeat else [given]
             parsed = [parse(a) for a in answers]
@@ -240,8 +241,8 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker,
     listed_short = dict(listed).get(str(values.get("jenis")))
     if listed_short is not None:
         if values.get("singkatan_jenis") not in (None, listed_short):
-            invalid.append(f"--singkatan-jenis: the site's list gives '{listed_short}' for jenis '{values['jenis']}' "
-                           "(leave the option out)")
+            invalid.append(_("--singkatan-jenis: the site's list gives '{listed_short}' for jenis '{values_jenis}' (leave "
+                             "the option out)").format(listed_short=listed_short, values_jenis=values['jenis']))
         values["singkatan_jenis"] = listed_short
     return Collected(tipe, values, tuple(missing), tuple(invalid))
 

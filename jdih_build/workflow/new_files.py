@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from jdih_build.console.reporting import rel
+from jdih_build.i18n import _
 from jdih_build.load.content import (
     find_product_files,
     read_product,
@@ -79,12 +80,12 @@ def id_refusal(product_id: str, target: Path, ids: dict[str, Path], root: Path, 
     """Why `product_id` cannot be given to a new file at `target`, or None."""
     owner = ids.get(product_id)
     if owner is not None and not (force and owner.resolve() == target.resolve()):
-        return (f"the id '{product_id}' is already used by {rel(owner, root)}; an id is never reused: "
-                "give another one with --id")
+        return (_("the id '{product_id}' is already used by {rel_owner_root}; an id is never reused: give another "
+                  "one with --id").format(product_id=product_id, rel_owner_root=rel(owner, root)))
     approvals = root / "approvals" / product_id
     if not force and approvals.is_dir() and any(p.name.endswith(".yaml") for p in approvals.iterdir()):
-        return (f"approvals/{product_id}/ already holds sign-offs from an earlier product with this id; "
-                "give another --id (or --force if they belong to this very product)")
+        return (_("approvals/{product_id}/ already holds sign-offs from an earlier product with this id; give "
+                  "another --id (or --force if they belong to this very product)").format(product_id=product_id))
     return None
 
 
@@ -122,13 +123,13 @@ def abstract_skeleton(tipe: str, values: dict[str, object]) -> str:
     head.append(str(values["tahun"]))
     if values.get("nomor"):
         short = str(values.get("singkatan_jenis") or values.get("jenis") or tipe).upper()
-        head.append(f"{short} NO. {values['nomor']} TAHUN {values['tahun']}")
+        head.append(f"{short} NO. {values['nomor']} TAHUN {values['tahun']}")   # file content: the standard's form
     head.append(str(values["judul"]).upper())
     if tipe == "peraturan":
         abstrak = ["- Pertimbangan: ...", "- Dasar hukum: ...", "- Isi: ..."]
     else:
         abstrak = ["- ..."]
-    return "\n\n".join(head) + "\n\nABSTRAK:\n\n" + "\n".join(abstrak) + "\n\nCATATAN:\n\n- ...\n"
+    return "\n\n".join(head) + "\n\nABSTRAK:\n\n" + "\n".join(abstrak) + "\n\nCATATAN:\n\n- ...\n"   # file content, never translated
 
 
 def render_product(product_id: str, tipe: str, values: dict[str, object], pdf_name: str | None) -> str:
@@ -137,16 +138,16 @@ def render_product(product_id: str, tipe: str, values: dict[str, object], pdf_na
 
 def check_pdf(pdf: Path) -> str | None:
     if suffix(pdf.name) != ".pdf" or not is_allowed_attachment(pdf.name):
-        return f"{pdf} is not a .pdf file (the main text is published as PDF; other attachments: {allowed_list()})"
+        return _("{pdf} is not a .pdf file (the main text is published as PDF; other attachments: {allowed_list})").format(pdf=pdf, allowed_list=allowed_list())
     try:
         if not pdf.is_file():
-            return f"{pdf} is not a file"
+            return _("{pdf} is not a file").format(pdf=pdf)
         with pdf.open("rb") as handle:
             head = handle.read(1024)
     except OSError as exc:
-        return f"{pdf} cannot be read: {exc.strerror or exc}"
+        return _("{pdf} cannot be read: {exc_strerror_or_exc}").format(pdf=pdf, exc_strerror_or_exc=exc.strerror or exc)
     if PDF_MAGIC not in head:
-        return f"{pdf} does not look like a PDF (no %PDF- header)"
+        return _("{pdf} does not look like a PDF (no %PDF- header)").format(pdf=pdf)
     return None
 
 
@@ -199,5 +200,5 @@ def write_and_validate(plan: Plan, config: SiteConfig) -> Problems:
 
 def _unexplained(plan: Plan) -> Problems:
     problems = Problems(plan.root)
-    problems.add(plan.md, None, "the scaffold did not validate", "report this as a bug in jdih new")
+    problems.add(plan.md, None, _("the scaffold did not validate"), _("report this as a bug in jdih new"))
     return problems

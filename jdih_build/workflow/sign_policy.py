@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jdih_build import sshsig
 from jdih_build.console.reporting import problem_lines
+from jdih_build.i18n import _
 from jdih_build.load.policy import POLICY_FILES, load_policy, read_policy_files
 from jdih_build.load.problems import Problems
 from jdih_build.load.trust import (
@@ -39,40 +40,42 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         for line in problem_lines(problems.sorted()):
             _err(line)
-        _err("sign-policy: nothing signed; fix the policy first (a root signature vouches for what the build enforces)")
+        _err(_("sign-policy: nothing signed; fix the policy first (a root signature vouches for what the build "
+               "enforces)"))
         return 1
     key, refusal = open_private_key(Path(args.key), passphrase_from_environment_or_terminal, "jdih sign-policy")
     if key is None:
-        _err(f"error: {refusal}")
+        _err(_("error: {refusal}").format(refusal=refusal))
         return 1
     try:
         keys = root_keys()
     except RootKeyError as exc:
-        _err(f"error: {exc}")
+        _err(_("error: {exc}").format(exc=exc))
         return 1
     if keys is not None and not any(k.blob == key.public.blob for k in keys.keys):
-        _err(f"error: {args.key}: the key {sshsig.fingerprint(key.public)} is not one of the root keys in {keys.origin} - "
-             "sign with a root key, or have the root keys updated where the build gets them")
+        _err(_("error: {args_key}: the key {value} is not one of the root keys in {keys_origin} - sign with a "
+               "root key, or have the root keys updated where the build gets them").format(
+                   args_key=args.key, value=sshsig.fingerprint(key.public), keys_origin=keys.origin))
         return 1
     for name in POLICY_FILES:
         raw = data[name]
         assert raw is not None
         write_atomic(approvals / f"{name}.sig", sshsig.sign(raw, key, namespace=POLICY_NAMESPACE), replace=True)
-        print(f"signed approvals/{name} -> approvals/{name}.sig ({sshsig.fingerprint(key.public)})")
+        print(_("signed approvals/{name} -> approvals/{name}.sig ({value})").format(name=name, value=sshsig.fingerprint(key.public)))
     if keys is None:
-        _err(f"note: {ROOT_KEYS_ENV} is not set here, so the build does not check these signatures yet; "
-             f"set it where the site is built (docs/kunci-tanda-tangan.md)")
+        _err(_("note: {root_keys_env} is not set here, so the build does not check these signatures yet; set "
+               "it where the site is built (docs/kunci-tanda-tangan.md)").format(root_keys_env=ROOT_KEYS_ENV))
     return 0
 
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "sign-policy", help="sign the SOP and the roster with a root key",
-        description="Check approvals/sop.yaml and approvals/petugas.yaml and sign their exact bytes with a root key "
-                    f"(SSHSIG, namespace {POLICY_NAMESPACE}), writing sop.yaml.sig and petugas.yaml.sig. When the "
-                    f"build has {ROOT_KEYS_ENV}, a policy file without a valid root signature fails it. "
-                    "Exit 0 signed, 1 refused.")
+        "sign-policy", help=_("sign the SOP and the roster with a root key"),
+        description=_("Check approvals/sop.yaml and approvals/petugas.yaml and sign their exact bytes with a root key "
+                      "(SSHSIG, namespace {policy_namespace}), writing sop.yaml.sig and petugas.yaml.sig. When the "
+                      "build has {root_keys_env}, a policy file without a valid root signature fails it. Exit 0 "
+                      "signed, 1 refused.").format(policy_namespace=POLICY_NAMESPACE, root_keys_env=ROOT_KEYS_ENV))
     site_option(p)
     p.add_argument("--key", required=True, metavar="FILE",
-                   help="the root key's OpenSSH private key; passphrase from $JDIH_KEY_PASSPHRASE or asked on a terminal")
+                   help=_("the root key's OpenSSH private key; passphrase from $JDIH_KEY_PASSPHRASE or asked on a terminal"))
     p.set_defaults(run=run)

@@ -38,6 +38,7 @@ from markupsafe import Markup
 from jdih_build.console.clock import now
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import evaluate
+from jdih_build.i18n import _
 from jdih_build.model import Site
 from jdih_build.publish import formatting
 from jdih_build.publish.charts import angka, bar_chart, with_unit
@@ -79,7 +80,7 @@ class Period:
         if self.start:
             return f"sejak {formatting.tanggal(self.start)}"
         if self.end:
-            return f"sampai dengan {formatting.tanggal(self.end)}"
+            return f"sampai dengan {formatting.tanggal(self.end)}"   # the report's own (Indonesian) text
         return "seluruh catatan"
 
 
@@ -244,12 +245,13 @@ def report_html(report: Report) -> bytes:
         template = environment(report.site).get_template(TEMPLATE)
         return template.render(**report_context(report)).encode("utf-8")
     except jinja2.TemplateNotFound:
-        raise ReportError(f"templates/{TEMPLATE} was not found in the site or the builder; "
-                          "copy it from the jdih-build repository into SITE/templates/") from None
+        raise ReportError(_("templates/{template} was not found in the site or the builder; copy it from the jdih-build "
+                            "repository into SITE/templates/").format(template=TEMPLATE)) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise ReportError(f"templates/{TEMPLATE}:{exc.lineno}: template syntax error: {exc.message}") from None
+        raise ReportError(_("templates/{template}:{exc_lineno}: template syntax error: {exc_message}").format(
+            template=TEMPLATE, exc_lineno=exc.lineno, exc_message=exc.message)) from None
     except jinja2.UndefinedError as exc:
-        raise ReportError(f"templates/{TEMPLATE}: the template uses an undefined value: {exc.message}") from None
+        raise ReportError(_("templates/{template}: the template uses an undefined value: {exc_message}").format(template=TEMPLATE, exc_message=exc.message)) from None
 
 
 def report_files(report: Report) -> dict[str, bytes]:
@@ -263,10 +265,10 @@ def check_out(out: Path, root: Path) -> Path:
     dest, root = out.resolve(), root.resolve()
     for name in PROTECTED:
         if dest.is_relative_to(root / name):
-            raise ReportError(f"--out {dest} lies inside {name}/, which holds the sources; "
-                              f"choose another folder, e.g. {root / 'laporan'}")
+            raise ReportError(_("--out {dest} lies inside {name}/, which holds the sources; choose another folder, e.g. "
+                                "{root_laporan}").format(dest=dest, name=name, root_laporan=root / 'laporan'))
     if dest.exists() and not dest.is_dir():
-        raise ReportError(f"--out {dest} exists and is not a folder; remove it or choose another path")
+        raise ReportError(_("--out {dest} exists and is not a folder; remove it or choose another path").format(dest=dest))
     return dest
 
 
@@ -277,16 +279,16 @@ def write_files(dest: Path, files: dict[str, bytes]) -> None:
         for name, data in files.items():
             write_atomic(dest / name, data, replace=True)
     except OSError as exc:
-        raise ReportError(f"cannot write the report into {dest}: {exc.strerror or exc}") from None
+        raise ReportError(_("cannot write the report into {dest}: {exc_strerror_or_exc}").format(dest=dest, exc_strerror_or_exc=exc.strerror or exc)) from None
 
 
 def run_report(root: Path, out: Path | None, period: Period, now: datetime, stdout: TextIO, stderr: TextIO) -> int:
     """The command with its clock and streams injected (the tests use this)."""
     if period.start and period.end and period.start > period.end:
-        print(f"error: --from {period.start} is after --to {period.end}", file=stderr)
+        print(_("error: --from {period_start} is after --to {period_end}").format(period_start=period.start, period_end=period.end), file=stderr)
         return EXIT_USAGE
     root = root.resolve()
-    site = load_or_report(root, stderr, "report: nothing was written")
+    site = load_or_report(root, stderr, _("report: nothing was written"))
     if site is None:
         return EXIT_INVALID
     try:
@@ -294,10 +296,10 @@ def run_report(root: Path, out: Path | None, period: Period, now: datetime, stdo
         files = report_files(make_report(site, now, period))
         write_files(dest, files)
     except ReportError as exc:
-        print(f"error: {exc}", file=stderr)
+        print(_("error: {exc}").format(exc=exc), file=stderr)
         return EXIT_INVALID
     for name in files:
-        print(f"wrote {dest / name}", file=stdout)
+        print(_("wrote {path}").format(path=dest / name), file=stdout)
     return EXIT_OK
 
 
@@ -305,7 +307,7 @@ def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD, e.g. 2024-01-31") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a date; write YYYY-MM-DD, e.g. 2024-01-31").format(text=text)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -316,13 +318,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "report", help="write the SOP performance report (laporan-sop.html and CSV)",
-        description="Write the SOP performance report: per step, the measured durations' median and 90th percentile "
-                    "against mutu_baku, the share on time and the products overdue, as laporan-sop.html, "
-                    "laporan-sop.csv (per step) and laporan-sop-rinci.csv (per measurement).")
+        "report", help=_("write the SOP performance report (laporan-sop.html and CSV)"),
+        description=_("Write the SOP performance report: per step, the measured durations' median and 90th percentile "
+                      "against mutu_baku, the share on time and the products overdue, as laporan-sop.html, "
+                      "laporan-sop.csv (per step) and laporan-sop-rinci.csv (per measurement)."))
     site_option(p)
-    p.add_argument("--out", metavar="DIR", help="where to write the files (default: SITE/laporan)")
+    p.add_argument("--out", metavar="DIR", help=_("where to write the files (default: SITE/laporan)"))
     p.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD",
-                   help="first day of the period (a measurement counts on the day its step was signed)")
-    p.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD", help="last day of the period (inclusive)")
+                   help=_("first day of the period (a measurement counts on the day its step was signed)"))
+    p.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD", help=_("last day of the period (inclusive)"))
     p.set_defaults(run=cmd_report)

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from jdih_build.gate.rules import GateResult, Verdict
+from jdih_build.i18n import N_
 from jdih_build.model import Person, Product, SignOff, Site, Sop, Step
 
 # Why a step with a record has no duration.
@@ -56,11 +57,11 @@ OUT_OF_ORDER = "out_of_order"  # signed before the previous recorded step
 VOIDED = "voided"              # it names other bytes: the files were edited after it
 
 REASON_TEXT = {
-    NO_START: "no earlier record to start from",
-    REJECTED: "rejected (ditolak)",
-    FUTURE: "waktu is in the future",
-    OUT_OF_ORDER: "signed before the previous recorded step",
-    VOIDED: "voided: the files changed after this sign-off",
+    NO_START: N_("no earlier record to start from"),
+    REJECTED: N_("rejected (ditolak)"),
+    FUTURE: N_("waktu is in the future"),
+    OUT_OF_ORDER: N_("signed before the previous recorded step"),
+    VOIDED: N_("voided: the files changed after this sign-off"),
 }
 
 

@@ -64,6 +64,7 @@ from jdih_build.console.clock import now
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import GateResult, RevisionNote, evaluate
+from jdih_build.i18n import _
 from jdih_build.model import Site
 from jdih_build.publish.formatting import zone_label
 from jdih_build.workflow.sop_timing import (
@@ -158,11 +159,11 @@ def duration(minutes: float) -> str:
     """A duration for people: '35 min', '8 h 05 min', '3 d 4 h'."""
     total = int(round(minutes))
     if total < 60:
-        return f"{total} min"
+        return _("{minutes} min").format(minutes=total)
     if total < 24 * 60:
-        return f"{total // 60} h {total % 60:02d} min"
+        return _("{hours} h {minutes:02d} min").format(hours=total // 60, minutes=total % 60)
     days, rest = divmod(total, 24 * 60)
-    return f"{days} d {rest // 60} h"
+    return _("{days} d {hours} h").format(days=days, hours=rest // 60)
 
 
 def moment(iso: str, zone: str | None = None) -> str:
@@ -193,13 +194,14 @@ def _table(rows: list[list[str]]) -> list[str]:
 def _step_row(s: dict[str, Any], zone: str | None) -> tuple[list[str], str | None]:
     cells = [str(s["step"]), s["peran"], s["oleh"], moment(s["waktu"], zone)]
     if s["minutes"] is None:
-        cells += ["-", f"{s['allowed_minutes']} min"]
-        verdict = REASON_TEXT[s["not_timed"]] if s["not_timed"] == "voided" else f"not timed: {REASON_TEXT[s['not_timed']]}"
+        cells += ["-", _("{minutes} min").format(minutes=s['allowed_minutes'])]
+        reason = _(REASON_TEXT[s["not_timed"]])
+        verdict = reason if s["not_timed"] == "voided" else _("not timed: {reason}").format(reason=reason)
         kind = "bad" if s["not_timed"] in ("rejected", "out_of_order", "future") else "warn" if s["not_timed"] == "voided" else None
     else:
-        covers = f" (steps {s['covers']})" if "-" in s["covers"] else ""
-        cells += [duration(s["minutes"]), f"{s['allowed_minutes']} min{covers}"]
-        verdict = "on time" if s["on_time"] else f"LATE by {duration(s['late_by_minutes'])}"
+        covers = _(" (steps {steps})").format(steps=s['covers']) if "-" in s["covers"] else ""
+        cells += [duration(s["minutes"]), _("{minutes} min").format(minutes=s['allowed_minutes']) + covers]
+        verdict = _("on time") if s["on_time"] else _("LATE by {value}").format(value=duration(s['late_by_minutes']))
         kind = None if s["on_time"] else "warn"
     return cells + [verdict], kind
 
@@ -207,15 +209,15 @@ def _step_row(s: dict[str, Any], zone: str | None) -> tuple[list[str], str | Non
 def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> list[str]:
     revision = p.get("revision")
     if revision is not None and revision["kept"]:
-        state = paint(f"published (the approved revision, commit {revision['commit'][:12]}); the edit awaits "
-                      "its sign-offs", "warn")
+        state = paint(_("published (the approved revision, commit {revision_commit_12}); the edit awaits its sign-offs").format(
+            revision_commit_12=revision['commit'][:12]), "warn")
     elif revision is not None:
-        state = paint(f"WITHHELD, although it was approved for other bytes: {revision['reason']}", "bad")
+        state = paint(_("WITHHELD, although it was approved for other bytes: {revision_reason}").format(revision_reason=revision['reason']), "bad")
     else:
-        state = paint("published", "ok") if p["published"] else paint("WITHHELD", "bad")
+        state = paint(_("published"), "ok") if p["published"] else paint(_("WITHHELD"), "bad")
     lines = [f"{paint(p['id'], 'strong')}: {state}", f"  {p['judul']}", f"  {p['source']}"]
     if p["signed"]:
-        header = ["step", "role", "signed by", "at", "took", "allowed", "result"]
+        header = [_("step"), _("role"), _("signed by"), _("at"), _("took"), _("allowed"), _("result")]
         rows: list[list[str]] = [header]
         kinds: list[str | None] = [None]
         for s in p["signed"]:
@@ -225,24 +227,27 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
         for line, kind in zip(_table(rows), kinds, strict=False):
             lines.append("  " + (paint(line, kind) if kind else line))
     else:
-        lines.append("  no sign-off yet")
+        lines.append(_("  no sign-off yet"))
     nxt = p["next_step"]
     if nxt is not None:
         who = ", ".join(nxt["may_sign"]) if nxt["may_sign"] else (
-            f"nobody now (no active {nxt['peran']} on the roster who signed no other step of this product)")
-        lines.append(f"  next: step {nxt['step']} ({nxt['kegiatan']}), role {nxt['peran']}; may sign: {who}")
+            _("nobody now (no active {nxt_peran} on the roster who signed no other step of this product)").format(nxt_peran=nxt['peran']))
+        lines.append(_("  next: step {nxt_step} ({nxt_kegiatan}), role {nxt_peran}; may sign: {who}").format(
+            nxt_step=nxt['step'], nxt_kegiatan=nxt['kegiatan'], nxt_peran=nxt['peran'], who=who))
     late = p["overdue"]
     if late is not None:
         lines.append("  " + paint(
-            f"OVERDUE: step {late['step']} waiting {duration(late['waiting_minutes'])} since step {late['since_step']} "
-            f"({moment(late['since'], zone)}); allowed {duration(late['allowed_minutes'])}, "
-            f"late by {duration(late['late_by_minutes'])}", "bad"))
+            _("OVERDUE: step {step} waiting {waiting} since step {since_step} ({since}); allowed {allowed}, "
+              "late by {late_by}").format(
+                  step=late['step'], waiting=duration(late['waiting_minutes']), since_step=late['since_step'],
+                  since=moment(late['since'], zone), allowed=duration(late['allowed_minutes']),
+                  late_by=duration(late['late_by_minutes'])), "bad"))
     if p["failures"]:
-        lines.append("  not published because:")
+        lines.append(_("  not published because:"))
         for f in p["failures"]:
             where = f" [{f['record']}]" if f["record"] else ""
-            lines.append(f"    - rule {f['rule']}: {f['message']}{where}")   # the message names its step
-            lines.append(f"      fix: {f['fix']}")
+            lines.append(_("    - rule {f_rule}: {f_message}{where}").format(f_rule=f['rule'], f_message=f['message'], where=where))   # the message names its step
+            lines.append(_("      fix: {fix}").format(fix=f['fix']))
     return lines
 
 
@@ -250,14 +255,17 @@ def status_text(data: dict[str, Any], colour: bool = False) -> str:
     paint = painter(colour)
     s = data["summary"]
     zone = data.get("zona_waktu")
-    lines = [f"SOP {data['sop']['nomor']} at {moment(data['now'], zone)}: {s['products']} product(s), "
-             f"{s['published']} published, {s['withheld']} withheld, {s['overdue']} overdue"]
+    lines = [_("SOP {nomor} at {now}: {products} product(s), {published} published, {withheld} withheld, "
+               "{overdue} overdue").format(nomor=data['sop']['nomor'], now=moment(data['now'], zone),
+                                           products=s['products'], published=s['published'],
+                                           withheld=s['withheld'], overdue=s['overdue'])]
     for p in data["products"]:
         lines.append("")
         lines += product_lines(p, paint, zone)
     if data["notices"]:
         lines.append("")
-        lines += [f"notice: {n['record']}: {n['message']} - {n['fix']}" for n in data["notices"]]
+        lines += [_("notice: {record}: {message} - {fix}").format(record=n['record'], message=n['message'], fix=n['fix'])
+                  for n in data["notices"]]
     return "\n".join(lines) + "\n"
 
 
@@ -270,14 +278,14 @@ def wants_colour(stream: TextIO) -> bool:
 def run_status(root: Path, product_id: str | None, as_json: bool, now: datetime, out: TextIO, err: TextIO,
                colour: bool = False) -> int:
     """The command with its clock and streams injected (the tests use this)."""
-    site = load_or_report(root, err, "status: fix them, then run again")
+    site = load_or_report(root, err, _("status: fix them, then run again"))
     if site is None:
         return EXIT_INVALID
     if product_id is not None and site.product(product_id) is None:
         ids = sorted(p.id for p in site.products)
         close = difflib.get_close_matches(product_id, ids, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `jdih status` lists every product"
-        print(f"error: no product has the id '{product_id}'{hint}", file=err)
+        hint = _("; did you mean {join_close}?").format(join_close=', '.join(close)) if close else _("; `jdih status` lists every product")
+        print(_("error: no product has the id '{product_id}'{hint}").format(product_id=product_id, hint=hint), file=err)
         return EXIT_INVALID
     gate = evaluate(site, now)
     data = status_data(site, gate, now, product_id, judged_as_the_build(site, gate, now).revisions)
@@ -296,11 +304,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
     p = commands.add_parser(
-        "status", help="where each product stands in the SOP",
-        description="Show, for every product or the one named, the steps signed and the time each took against the "
-                    "SOP's mutu_baku, the next step and who may sign it, whether it is overdue, and why a withheld "
-                    "product is withheld. Writes nothing; exit 0 (1 on invalid input or an unknown ID).")
+        "status", help=_("where each product stands in the SOP"),
+        description=_("Show, for every product or the one named, the steps signed and the time each took against the "
+                      "SOP's mutu_baku, the next step and who may sign it, whether it is overdue, and why a withheld "
+                      "product is withheld. Writes nothing; exit 0 (1 on invalid input or an unknown ID)."))
     site_option(p)
-    p.add_argument("id", nargs="?", metavar="ID", help="one product's id (default: every product)")
-    p.add_argument("--json", action="store_true", help="print machine-readable JSON (schema jdih-status/1)")
+    p.add_argument("id", nargs="?", metavar="ID", help=_("one product's id (default: every product)"))
+    p.add_argument("--json", action="store_true", help=_("print machine-readable JSON (schema jdih-status/1)"))
     p.set_defaults(run=cmd_status)
