@@ -291,9 +291,10 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         for entry in catalogue.entries:
             for file in entry.files:
                 if file.info.error:
-                    report.warnings.append(_("{rel_file_attachment_path}: cannot read the PDF fully ({file_info_error}); it is published "
-                                             "without page count or search text").format(
-                                                 rel_file_attachment_path=rel(file.attachment.path), file_info_error=file.info.error))
+                    # Named where it lies in content/ (an approved revision's copy is in a temporary folder).
+                    where = entry.product.source.parent / file.attachment.name
+                    report.warnings.append(_("{path}: cannot read the PDF fully ({error}); it is published "
+                                             "without page count or search text").format(path=rel(where), error=file.info.error))
         prints = Fingerprints(site_fingerprint(site, cache.salt, drafts, source_date_epoch, search), catalogue)
         # Every page, feed and shard is a function of the site-wide part and the whole catalogue: when
         # the last build into `out` had the same, and `out` is as it left it, there is nothing to do.

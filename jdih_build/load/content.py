@@ -166,7 +166,7 @@ def _controlled_jenis(f: Fields, jenis: str, singkatan: str | None, config: Site
     if listed is None:
         close = [n for n in names if n.casefold() == jenis.casefold()] or \
             difflib.get_close_matches(jenis, names, n=3, cutoff=0.6)
-        hint = _("did you mean ") + " or ".join(f"'{c}'" for c in close) + "? " if close else ""
+        hint = _("did you mean ") + _(" or ").join(f"'{c}'" for c in close) + "? " if close else ""
         f.error("jenis", _("jenis '{jenis}' is not one of the site's jenis").format(jenis=jenis),
                 _("{hint}use one listed under [tool.jdih.jenis] in pyproject.toml ({join_names}), or add it there").format(hint=hint, join_names=', '.join(names)))
         return singkatan

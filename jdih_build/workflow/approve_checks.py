@@ -48,7 +48,7 @@ def close_matches(word: str, options: list[str]) -> list[str]:
 def _did_you_mean(word: str, options: list[str], what: str) -> str:
     close = close_matches(word, options)
     if close:
-        return _("did you mean ") + " or ".join(f"'{c}'" for c in close) + "?"
+        return _("did you mean ") + _(" or ").join(f"'{c}'" for c in close) + "?"
     return _("use one of the {what}").format(what=what) if options else _("there are no {what} yet").format(what=what)
 
 

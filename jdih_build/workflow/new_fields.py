@@ -164,7 +164,7 @@ def jenis_parser(listed: tuple[tuple[str, str], ...]) -> Callable[[str], Parsed]
             if name.casefold() == str(value).casefold():
                 return name, None
         close = difflib.get_close_matches(str(value), names, n=3, cutoff=0.6)
-        hint = (_("did you mean ") + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+        hint = (_("did you mean ") + _(" or ").join(f"'{c}'" for c in close) + "? ") if close else ""
         return None, _("'{value}' is not one of the site's jenis; {hint}the list: {join_names}").format(value=value, hint=hint, join_names=', '.join(names))
     return parse
 

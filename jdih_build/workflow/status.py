@@ -243,7 +243,8 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
                   since=moment(late['since'], zone), allowed=duration(late['allowed_minutes']),
                   late_by=duration(late['late_by_minutes'])), "bad"))
     if p["failures"]:
-        lines.append(_("  not published because:"))
+        kept = revision is not None and revision["kept"]
+        lines.append(_("  the edit is not published because:") if kept else _("  not published because:"))
         for f in p["failures"]:
             where = f" [{f['record']}]" if f["record"] else ""
             lines.append(_("    - rule {f_rule}: {f_message}{where}").format(f_rule=f['rule'], f_message=f['message'], where=where))   # the message names its step
