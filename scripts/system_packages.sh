@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages `make test` needs: chromium (browser tests), openssh-client (ssh-keygen
-# cross-checks), nodejs/npm (axe-core), fonts. Installs what is missing where it can (root with
+# cross-checks), nodejs/npm (axe-core), git (approved revisions), fonts. Installs what is missing where it can (root with
 # apt-get); otherwise stops with the one command to run.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v git >/dev/null 2>&1 || need+=(git)   # an edited product's approved revision is read from git history
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0
 
