@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jdih_build"
 # The order of the packages: a module may import from its own package or from an earlier rank.
-RANK = {"model": 0, "sshsig": 0, "parallel": 0, "collector": 0, "i18n": 0, "cache": 0, "load": 1, "gate": 2, "publish": 3, "pipeline": 4, "console": 4,
+RANK = {"i18n": -1, "model": 0, "sshsig": 0, "parallel": 0, "collector": 0, "cache": 0, "load": 1, "gate": 2, "publish": 3, "pipeline": 4, "console": 4,
         "workflow": 5, "preview": 5, "cli": 6, "__main__": 7, "__init__": 0}
 MAX_LINES = 420
 

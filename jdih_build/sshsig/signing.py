@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
 )
 
+from jdih_build.i18n import _
 from jdih_build.sshsig.keys import _blob_algorithm
 from jdih_build.sshsig.wire import (
     _ARMOR_BEGIN,
@@ -52,26 +53,26 @@ def _dearmor(armored: bytes) -> bytes:
     if isinstance(armored, str):
         armored = armored.encode("utf-8")
     if not isinstance(armored, (bytes, bytearray, memoryview)):
-        raise SignatureError("the signature must be bytes")
+        raise SignatureError(_("the signature must be bytes"))
     raw = bytes(armored)
     if len(raw) > _MAX_ARMOR_BYTES:
-        raise SignatureError("the signature file is too large")
+        raise SignatureError(_("the signature file is too large"))
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
-        raise SignatureError("the signature file is not ASCII text") from None
+        raise SignatureError(_("the signature file is not ASCII text")) from None
     lines = [line.strip() for line in text.strip().splitlines()]
     if not lines or lines[0] != _ARMOR_BEGIN:
-        raise SignatureError(f"signature armor has no '{_ARMOR_BEGIN}' header")
+        raise SignatureError(_("signature armor has no '{armor_begin}' header").format(armor_begin=_ARMOR_BEGIN))
     if len(lines) < 2 or lines[-1] != _ARMOR_END:
-        raise SignatureError(f"signature armor has no '{_ARMOR_END}' footer (truncated?)")
+        raise SignatureError(_("signature armor has no '{armor_end}' footer (truncated?)").format(armor_end=_ARMOR_END))
     body = "".join(lines[1:-1])
     if not body:
-        raise SignatureError("signature armor is empty")
+        raise SignatureError(_("signature armor is empty"))
     try:
         return _b64decode(body)
     except _WireError:
-        raise SignatureError("signature armor is not valid base64") from None
+        raise SignatureError(_("signature armor is not valid base64")) from None
 
 
 # --------------------------------------------------------------------------
@@ -89,12 +90,12 @@ class _Signature:
 
 def _parse_signature(blob: bytes) -> _Signature:
     if not blob.startswith(_MAGIC):
-        raise SignatureError("not an SSH signature (the blob does not start with 'SSHSIG')")
+        raise SignatureError(_("not an SSH signature (the blob does not start with 'SSHSIG')"))
     reader = _Reader(blob, len(_MAGIC))
     try:
         version = reader.u32()
         if version != _VERSION:
-            raise SignatureError(f"unsupported SSHSIG version {version}, expected {_VERSION}")
+            raise SignatureError(_("unsupported SSHSIG version {version}, expected {version2}").format(version=version, version2=_VERSION))
         parsed = _Signature(
             public_key=reader.string(),
             namespace=reader.string(),
@@ -104,7 +105,7 @@ def _parse_signature(blob: bytes) -> _Signature:
         )
         reader.done()
     except _WireError as exc:
-        raise SignatureError(f"malformed signature: {exc}") from None
+        raise SignatureError(_("malformed signature: {exc}").format(exc=exc)) from None
     return parsed
 
 
@@ -129,7 +130,7 @@ def signature_public_key(armored: bytes) -> PublicKey:
     try:
         algorithm = _blob_algorithm(parsed.public_key)
     except _WireError as exc:
-        raise SignatureError(f"malformed signature: public key: {exc}") from None
+        raise SignatureError(_("malformed signature: public key: {exc}").format(exc=exc)) from None
     return PublicKey(algorithm=algorithm, blob=parsed.public_key)
 
 
@@ -159,7 +160,7 @@ def _raw_sign(key: PrivateKey, message: bytes) -> bytes:
         digest = _RSA_SIGNATURE_HASHES[_RSA_SIGN_ALGORITHM]()
         raw = crypto_key.sign(message, padding.PKCS1v15(), digest)
         return _string(_RSA_SIGN_ALGORITHM.encode()) + _string(raw)
-    raise KeyFormatError(f"unsupported private key type {type(crypto_key).__name__}")
+    raise KeyFormatError(_("unsupported private key type {type_crypto_key_name}").format(type_crypto_key_name=type(crypto_key).__name__))
 
 
 def sign(

@@ -11,6 +11,8 @@ from typing import Final
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from jdih_build.i18n import _
+
 NAMESPACE: Final = "jdih-approval"
 HASH_ALGORITHMS: Final = ("sha256", "sha512")
 
@@ -110,7 +112,7 @@ class _Reader:
 
     def u32(self) -> int:
         if len(self._data) - self._pos < 4:
-            raise _WireError("data ends inside a length field")
+            raise _WireError(_("data ends inside a length field"))
         (value,) = struct.unpack_from(">I", self._data, self._pos)
         self._pos += 4
         return int(value)
@@ -118,7 +120,7 @@ class _Reader:
     def string(self) -> bytes:
         length = self.u32()
         if length > len(self._data) - self._pos:
-            raise _WireError("a field is longer than the data that holds it")
+            raise _WireError(_("a field is longer than the data that holds it"))
         value = self._data[self._pos : self._pos + length]
         self._pos += length
         return value
@@ -126,15 +128,15 @@ class _Reader:
     def mpint(self, max_bytes: int) -> int:
         raw = self.string()
         if len(raw) > max_bytes:
-            raise _WireError("an integer field is too large")
+            raise _WireError(_("an integer field is too large"))
         if raw and raw[0] & 0x80:
-            raise _WireError("an integer field is negative")
+            raise _WireError(_("an integer field is negative"))
         return int.from_bytes(raw, "big")
 
     def done(self) -> None:
         left = len(self._data) - self._pos
         if left:
-            raise _WireError(f"{left} unexpected trailing byte(s)")
+            raise _WireError(_("{left} unexpected trailing byte(s)").format(left=left))
 
 
 def _string(value: bytes) -> bytes:
@@ -155,9 +157,9 @@ def _name(raw: bytes, what: str) -> str:
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
-        raise _WireError(f"{what} is not ASCII") from None
+        raise _WireError(_("{what} is not ASCII").format(what=what)) from None
     if not text or not text.isprintable():
-        raise _WireError(f"{what} is empty or not printable")
+        raise _WireError(_("{what} is empty or not printable").format(what=what))
     return text
 
 
@@ -170,4 +172,4 @@ def _b64decode(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise _WireError("invalid base64") from None
+        raise _WireError(_("invalid base64")) from None
