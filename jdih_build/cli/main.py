@@ -33,6 +33,7 @@ from jdih_build.pipeline import CACHE_DIR, build
 COMMAND_MODULES: tuple[str, ...] = (
     "jdih_build.preview.serve", "jdih_build.workflow.approve", "jdih_build.workflow.new",
     "jdih_build.workflow.status", "jdih_build.workflow.sop_report", "jdih_build.workflow.sign_policy",
+    "jdih_build.workflow.import_command",
 )
 
 

@@ -1,0 +1,118 @@
+"""`jdih import FEED [--files DIR] [--site DIR] [--dry-run]`: bring an existing catalogue in from the
+JDIHN member feed every JDIH already publishes (CONTRACT 8, issue 12).
+
+Each record becomes a product file under `content/<jenis>/<tahun>/` (import_records maps it,
+import_write checks and writes it), with its main text from --files where it is found. No sign-off is
+written: the imported products wait for their SOP like any other (`jdih approve --waiting`). A record
+that cannot be mapped is reported with its index and idData and the others are still imported; the
+files are written all at once or not at all. Exit 0 when every record was imported, 1 when some were
+not (or the feed cannot be read), 2 on usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from jdih_build.console.reporting import problem_lines, rel
+from jdih_build.i18n import _
+from jdih_build.load.problems import Problems
+from jdih_build.load.settings import load_config
+from jdih_build.workflow.import_records import FeedError, Mapped, Refused, map_record, records_of
+from jdih_build.workflow.import_write import ImportWriteError, apply, plan
+
+EXIT_OK, EXIT_SOME_REFUSED, EXIT_USAGE = 0, 1, 2
+MAX_FEED_BYTES = 1 << 30
+
+
+def where(index: int, id_data: str) -> str:
+    return _("record {index} (idData {id_data})").format(index=index, id_data=id_data or "-")
+
+
+def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: TextIO, err: TextIO) -> int:
+    started = time.monotonic()
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None:
+        for line in problem_lines(problems.sorted()):
+            print(line, file=err)
+        print(_("import: {root} is not a usable site folder (see above); nothing was written").format(root=root), file=err)
+        return EXIT_SOME_REFUSED
+    if files is not None and not files.is_dir():
+        print(_("error: --files {path}: no such folder - give the folder that holds the feed's documents").format(path=files),
+              file=err)
+        return EXIT_USAGE
+    try:
+        data = feed.read_bytes()[:MAX_FEED_BYTES + 1]
+        if len(data) > MAX_FEED_BYTES:
+            raise FeedError(_("larger than {limit} bytes").format(limit=MAX_FEED_BYTES))
+        records = records_of(data.decode("utf-8-sig"))
+    except OSError as exc:
+        print(_("error: {feed}: cannot read the feed: {reason}").format(feed=feed, reason=exc.strerror or exc), file=err)
+        return EXIT_SOME_REFUSED
+    except UnicodeDecodeError as exc:
+        print(_("error: {feed}: not UTF-8 text (byte {byte})").format(feed=feed, byte=exc.start), file=err)
+        return EXIT_SOME_REFUSED
+    except FeedError as exc:
+        print(_("error: {feed}: {reason}").format(feed=feed, reason=exc), file=err)
+        return EXIT_SOME_REFUSED
+
+    mapped: list[Mapped] = []
+    refused: list[Refused] = []
+    for index, record in enumerate(records):
+        result = map_record(index, record, config.jenis)
+        if isinstance(result, Mapped):
+            mapped.append(result)
+        else:
+            refused.append(result)
+    the_plan = plan(root, config, mapped, refused, files)
+    verbs = {"new": _("would write") if dry_run else _("wrote"), "update": _("would update") if dry_run else _("updated")}
+    for p in the_plan.planned:
+        if p.action in verbs:
+            shown = [p.md] + ([p.attachment[1]] if p.attachment is not None else [])
+            print(f"{verbs[p.action]} " + ", ".join(rel(path, root) for path in shown), file=out)
+        for note in p.notes:
+            print(_("note: {where}: {note}").format(where=where(p.mapped.index, p.mapped.id_data), note=note), file=err)
+    for r in sorted(the_plan.refused, key=lambda r: r.index):
+        print(_("not imported: {where}: {reasons}").format(where=where(r.index, r.id_data), reasons="; ".join(r.reasons)),
+              file=err)
+    if not dry_run:
+        try:
+            apply(root, the_plan)
+        except ImportWriteError as exc:
+            print(_("error: {reason}").format(reason=exc), file=err)
+            return EXIT_SOME_REFUSED
+    count = {action: sum(1 for p in the_plan.planned if p.action == action) for action in ("new", "update", "unchanged", "kept")}
+    summary = _("{records} record(s): {new} new, {updated} updated, {unchanged} unchanged, {kept} edited since the last "
+                "import (left as they are), {refused} not imported ({seconds:.1f} s)").format(
+        records=len(records), new=count["new"], updated=count["update"], unchanged=count["unchanged"], kept=count["kept"],
+        refused=len(the_plan.refused), seconds=time.monotonic() - started)
+    print((_("dry run, nothing written: ") if dry_run else "") + summary, file=out)
+    if count["new"] and not dry_run:
+        print(_("next: the imported products wait for their sign-offs; each validator signs the batch, e.g. "
+                "jdih approve --waiting --step N --by NAME"), file=out)
+    return EXIT_SOME_REFUSED if the_plan.refused else EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    return run_import(Path(args.site).resolve(), Path(args.feed), Path(args.files) if args.files else None, args.dry_run,
+                      sys.stdout, sys.stderr)
+
+
+def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = commands.add_parser(
+        "import", help=_("bring products in from a JDIHN feed (an old JDIH's feed/document.json)"),
+        description=_("Write one product file under content/<jenis>/<tahun>/ for each record of a JDIHN member feed, with "
+                      "its main text from --files. Records that cannot be mapped are reported and the rest imported; "
+                      "running it again updates what it wrote and never duplicates. No sign-off is written. Exit 0 all "
+                      "imported, 1 some not imported, 2 usage."))
+    site_option(p)
+    p.add_argument("feed", metavar="FEED", help=_("the feed file: a JSON array of records, or an object wrapping one"))
+    p.add_argument("--files", metavar="DIR", help=_("the folder holding the documents (by fileDownload's name, or "
+                                                     "urlDownload's path below it)"))
+    p.add_argument("--dry-run", action="store_true", help=_("print what would be written, and write nothing"))
+    p.set_defaults(run=cmd_import)

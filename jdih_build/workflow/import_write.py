@@ -1,0 +1,243 @@
+"""`jdih import`, the writing half: each mapped record as a product file (and its main text), checked
+with the build's own loader, then all written at once or not at all.
+
+A file the import wrote is recorded with its sha256 in `content/.jdih-import.json` (hidden files in
+content/ are not products). A second import updates a product only while its file is still what the
+import wrote: a product an editor has touched since is left as it is, and said so. An id held by a
+product the import did not write is never taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jdih_build.i18n import _
+from jdih_build.load.attachments import unsafe_name
+from jdih_build.load.content import read_product
+from jdih_build.load.filetypes import is_allowed_attachment, safe_name
+from jdih_build.load.problems import Problems
+from jdih_build.model import SiteConfig
+from jdih_build.workflow.import_records import Mapped, Refused
+from jdih_build.workflow.new_files import existing_ids, product_folder
+from jdih_build.workflow.signoff_file import yaml_quote, yaml_scalar
+
+MANIFEST = ".jdih-import.json"
+FRONT_ORDER = ("judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan", "tempat_penetapan",
+               "tanggal_penetapan", "tanggal_pengundangan", "tanggal_dibacakan", "status", "pengadilan", "penerbit",
+               "tempat_terbit", "deskripsi_fisik", "isbn", "nomor_panggil", "nomor_induk_buku", "sumber",
+               "bidang_hukum", "lokasi", "bahasa", "subjek")
+
+
+@dataclass
+class Planned:
+    mapped: Mapped
+    md: Path
+    text: str
+    attachment: tuple[Path, Path] | None      # (found in --files, its place beside the product)
+    action: str                               # new | update | unchanged | kept (edited since the import)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    planned: list[Planned]
+    refused: list[Refused]
+
+    @property
+    def writes(self) -> list[Planned]:
+        return [p for p in self.planned if p.action in ("new", "update")]
+
+
+def front_matter(m: Mapped, attachment: str | None) -> str:
+    lines = [f"id: {yaml_scalar(m.product_id)}", f"tipe_dokumen: {m.tipe}"]
+    for key in FRONT_ORDER:
+        value = m.values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines += [f"  - {yaml_quote(str(item))}" for item in value]
+        elif isinstance(value, (int, date)):
+            lines.append(f"{key}: {value}")
+        else:
+            lines.append(f"{key}: {yaml_quote(str(value))}")
+    if attachment is not None:
+        lines += ["berkas:", f"  - {yaml_quote(attachment)}"]
+    return "\n".join(lines) + "\n"
+
+
+def product_text(m: Mapped, attachment: str | None) -> str:
+    return "---\n" + front_matter(m, attachment) + "---\n" + (f"\n{m.abstract}\n" if m.abstract else "")
+
+
+def find_file(m: Mapped, files: Path) -> Path | None:
+    """The record's main text in --files: by fileDownload's name, or by urlDownload's path below it."""
+    candidates: list[PurePosixPath] = []
+    if m.file_name:
+        candidates.append(PurePosixPath(PurePosixPath(m.file_name.replace("\\", "/")).name))
+    if m.file_url:
+        path = PurePosixPath(unquote(urlsplit(m.file_url).path).lstrip("/"))
+        if path.parts and ".." not in path.parts:
+            candidates += [path, PurePosixPath(path.name)]
+            candidates += [PurePosixPath(*path.parts[i:]) for i in range(1, len(path.parts) - 1)]
+    base = files.resolve()
+    for candidate in candidates:
+        if not str(candidate) or str(candidate) == ".":
+            continue
+        target = (files / str(candidate)).resolve()
+        if target.is_relative_to(base) and target.is_file() and not (files / str(candidate)).is_symlink():
+            return target
+    return None
+
+
+def sha_of(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(content: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((content / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def validate(m: Mapped, text: str, attachment: str | None, config: SiteConfig, folder: Path, content: Path) -> list[str]:
+    """The product as the build will read it (in a private copy of its folder): its problems."""
+    with tempfile.TemporaryDirectory(prefix="jdih-import-") as tmp:
+        mirror = Path(tmp) / "content" / folder.relative_to(content)
+        mirror.mkdir(parents=True)
+        md = mirror / f"{m.product_id}.md"
+        md.write_text(text, encoding="utf-8")
+        if attachment is not None:
+            (mirror / attachment).write_bytes(b"")
+        problems = Problems(Path(tmp))
+        read_product(md, Path(tmp) / "content", config, problems)
+        return [f"{p.message} - {p.fix}" for p in problems.sorted()]
+
+
+def plan(root: Path, config: SiteConfig, mapped: list[Mapped], refused: list[Refused], files: Path | None) -> ImportPlan:
+    content = root / "content"
+    ids = existing_ids(content) if content.is_dir() else {}
+    manifest = read_manifest(content)
+    planned: list[Planned] = []
+    seen: dict[str, int] = {}
+    for m in mapped:
+        if m.product_id in seen:
+            refused.append(Refused(m.index, m.id_data, [_("it gives the id '{id}', as record {other} does").format(
+                id=m.product_id, other=seen[m.product_id])]))
+            continue
+        seen[m.product_id] = m.index
+        owner = ids.get(m.product_id)
+        recorded = manifest.get(m.product_id) if isinstance(manifest.get(m.product_id), dict) else None
+        if owner is not None and recorded is None:
+            refused.append(Refused(m.index, m.id_data, [_("the id '{id}' is held by {path}, which the import did not write; "
+                                                          "it is left as it is").format(id=m.product_id, path=owner.relative_to(root))]))
+            continue
+        md = owner or product_folder(content, m.tipe, m.values) / f"{m.product_id}.md"
+        notes = list(m.notes)
+        source = find_file(m, files) if files is not None else None
+        name = None
+        if source is not None:
+            name = source.name if unsafe_name(source.name) is None else safe_name(source.name)
+            if not is_allowed_attachment(name):
+                notes.append(_("the main text {name} is not a document type a JDIH publishes: left out").format(name=name))
+                source, name = None, None
+        elif m.file_name or m.file_url:
+            wanted = m.file_name or m.file_url
+            notes.append(_("the main text {name} was not found in {folder}").format(name=wanted, folder=files) if files is not None
+                         else _("the main text {name} is not copied: give the folder that holds it with --files DIR").format(name=wanted))
+        text = product_text(m, name)
+        problems = validate(m, text, name, config, md.parent, content)
+        if problems:
+            refused.append(Refused(m.index, m.id_data, problems))
+            continue
+        action = "new"
+        if md.exists():
+            current = sha_of(md)
+            if recorded is not None and current != recorded.get("md"):
+                action = "kept"
+                notes.append(_("{path} was edited since the import: left as it is").format(path=md.relative_to(root)))
+            else:
+                same = md.read_bytes() == text.encode("utf-8")
+                action = "unchanged" if same else "update"
+        attachment = (source, md.parent / name) if source is not None and name is not None else None
+        if attachment is not None and action != "kept" and attachment[1].exists():
+            if sha_of(attachment[1]) == sha_of(attachment[0]):
+                attachment = None if action == "unchanged" else attachment
+            elif recorded is None or sha_of(attachment[1]) != (recorded.get("files") or {}).get(name):
+                notes.append(_("{path} exists and is not the import's: left as it is").format(path=attachment[1].relative_to(root)))
+                attachment = None
+        if action == "unchanged" and attachment is not None:
+            action = "update"
+        planned.append(Planned(m, md, text, attachment, action, notes))
+    return ImportPlan(planned, refused)
+
+
+class ImportWriteError(Exception):
+    pass
+
+
+def apply(root: Path, import_plan: ImportPlan) -> None:
+    """Write every planned file, then the manifest; on any failure put back what was there."""
+    content = root / "content"
+    done: list[tuple[Path, Path | None]] = []          # (written, the file it replaced, moved aside)
+    manifest = read_manifest(content)
+
+    def put(target: Path, write: Any) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".jdih-import-", dir=target.parent)
+        os.close(handle)
+        temp = Path(temp_name)
+        try:
+            write(temp)
+            aside = None
+            if target.exists():
+                aside = target.with_name(f".{target.name}.jdih-import-old")
+                os.replace(target, aside)
+            os.replace(temp, target)
+            done.append((target, aside))
+        finally:
+            temp.unlink(missing_ok=True)
+
+    try:
+        for p in import_plan.writes:
+            files: dict[str, str] = {}
+            if p.attachment is not None:
+                source, target = p.attachment
+                put(target, lambda temp, s=source: shutil.copyfile(s, temp))
+                files[target.name] = sha_of(target) or ""
+            put(p.md, lambda temp, t=p.text: temp.write_text(t, encoding="utf-8"))
+            found = manifest.get(p.mapped.product_id)
+            previous: dict[str, Any] = found if isinstance(found, dict) else {}
+            manifest[p.mapped.product_id] = {"md": sha_of(p.md), "files": {**(previous.get("files") or {}), **files},
+                                             "idData": p.mapped.id_data}
+        if import_plan.writes:
+            text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n"
+            put(content / MANIFEST, lambda temp: temp.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        for target, aside in reversed(done):
+            target.unlink(missing_ok=True)
+            if aside is not None:
+                os.replace(aside, target)
+        raise ImportWriteError(_("cannot write {path}: {reason}; content/ was left as it was").format(
+            path=getattr(exc, "filename", None) or content, reason=exc.strerror or exc)) from None
+    for _target, aside in done:
+        if aside is not None:
+            aside.unlink(missing_ok=True)
