@@ -25,10 +25,12 @@ SIGNATURE_MODES = ("opsional", "wajib")
 
 @dataclass(frozen=True)
 class Relation:
-    jenis: str          # mencabut | mengubah | melaksanakan
-    target: str         # a product id
+    jenis: str          # mencabut | mengubah | melaksanakan (also dicabut | diubah | dilaksanakan with `rujukan`)
+    target: str | None  # a product id; None for a product outside this catalogue
     catatan: str | None
     line: int
+    rujukan: str | None = None   # the outside product, cited as text (issue 11), e.g. "Permenkumham 8/2019"
+    url: str | None = None       # and where it can be read, if anywhere
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ class SiteConfig:
     bahasa: str = "Indonesia"
     zona_waktu: str = "Asia/Jakarta"   # IANA name: the office's clock (checked by load/settings.py)
     jenis: tuple[tuple[str, str], ...] = ()   # [tool.jdih.jenis]: the site's jenis and their singkatan_jenis
+    ocr: bool | None = None                   # recognise scanned pages; None: where Tesseract is installed
 
     def singkatan_of(self, jenis: str) -> str | None:
         return dict(self.jenis).get(jenis)

@@ -6,6 +6,7 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -35,8 +36,10 @@ from jdih_build.publish.assemble import (
     write_and_keep,
 )
 from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
+from jdih_build.publish.check_index import check_index
 from jdih_build.publish.feed_reuse import FeedReuse
 from jdih_build.publish.fingerprint import Fingerprints, site_fingerprint
+from jdih_build.publish.ocr import ocr_available
 from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
 from jdih_build.publish.pdf_workers import read_pdfs
 from jdih_build.publish.render import (
@@ -111,6 +114,7 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
     yield Output("atom.xml", feeds.atom(catalogue, site.config, source_date_epoch))
     yield Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages))
     yield Output("robots.txt", feeds.robots(site.config))
+    yield from check_index(catalogue, site.config)   # cek/: every published file by its sha256
     yield Output(MARKER, MARKER_TEXT)
     assets = site.templates_dir / "assets"
     if assets.is_dir():
@@ -124,16 +128,17 @@ PdfReading = Callable[[dict[Path, str]], dict[Path, PdfInfo]]
 """(staged copy -> its verified sha256) -> what was read from each."""
 
 
-_PDF_MEMO: dict[str, PdfInfo] = {}   # sha256 of a PDF -> what was read from it, for this process's life
+_PDF_MEMO: dict[tuple[str, bool], PdfInfo] = {}   # (sha256 of a PDF, OCR) -> what was read, for this process's life
 
 
-def read_staged_pdfs(digests: dict[Path, str]) -> dict[Path, PdfInfo]:
-    """Read the staged PDFs in bounded workers; a PDF with the same bytes is read once per process
-    (jdih serve rebuilds on every change). The digests are those the copies were verified against."""
+def read_staged_pdfs(digests: dict[Path, str], ocr: bool = False) -> dict[Path, PdfInfo]:
+    """Read the staged PDFs in bounded workers (recognising scanned pages with `ocr`); a PDF with the
+    same bytes is read once per process (jdih serve rebuilds on every change). The digests are those
+    the copies were verified against."""
     paths = list(digests)
-    todo = [p for p in paths if digests[p] not in _PDF_MEMO]
-    _PDF_MEMO.update({digests[p]: info for p, info in read_pdfs(todo, PdfLimits()).items()})
-    return {p: _PDF_MEMO[digests[p]] for p in paths}
+    todo = [p for p in paths if (digests[p], ocr) not in _PDF_MEMO]
+    _PDF_MEMO.update({(digests[p], ocr): info for p, info in read_pdfs(todo, PdfLimits(ocr=ocr)).items()})
+    return {p: _PDF_MEMO[(digests[p], ocr)] for p in paths}
 
 
 def attachment_outputs(products: list[Product]) -> list[Output]:
@@ -242,18 +247,19 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
 
 
 def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache,
-              present: Mapping[str, str]) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
+              present: Mapping[str, str], ocr: bool = False) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
     """What each attachment's PDF holds, by its approved sha256: from the cache, else read in bounded
     workers from its verified copy in staging (returned: those copies). Only complete readings are
-    kept (a timeout may pass)."""
+    kept (a timeout may pass); one with scanned pages left unread is read again once OCR is on."""
     table = cache.table("pdf")
     infos: dict[str, PdfInfo] = {}
     todo: list[Output] = []
     for output in files:
         sha = output.sha256 or ""
         stored = table.get(sha)
-        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], str):
-            infos[sha] = PdfInfo(stored[0], stored[1])
+        if isinstance(stored, list) and len(stored) == 3 and isinstance(stored[1], str) and isinstance(stored[2], int) \
+                and not (ocr and stored[2]):
+            infos[sha] = PdfInfo(stored[0], stored[1], unread=stored[2])
         elif sha not in infos:
             todo.append(output)
     written: list[SiteFile] = []
@@ -266,7 +272,7 @@ def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, ca
             info = read[staging / path]
             infos[sha] = info
             if info.error is None:
-                table.put(sha, [info.pages, info.text])
+                table.put(sha, [info.pages, info.text, info.unread])
     return infos, written
 
 
@@ -281,8 +287,16 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     source_date_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
         started = time.perf_counter()
-        infos, read_copies = pdf_infos(files, staging, read_pdf_files, cache, present)
+        ocr = site.config.ocr if site.config.ocr is not None else ocr_available()
+        reading = functools.partial(read_staged_pdfs, ocr=ocr) if read_pdf_files is read_staged_pdfs else read_pdf_files
+        infos, read_copies = pdf_infos(files, staging, reading, cache, present, ocr)
         started = report.lap("pdf", started)
+        unread = [info.unread for info in infos.values() if info.unread]
+        if unread:
+            why = (_("Tesseract with its Indonesian data is not installed (Debian: tesseract-ocr, tesseract-ocr-ind)")
+                   if not ocr_available() else _("ocr = false in [tool.jdih]"))
+            report.warnings.append(_("{pages} scanned page(s) in {files} PDF(s) have no text and were left unread: {why}; "
+                                     "they are published without search text").format(pages=sum(unread), files=len(unread), why=why))
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.files("abstracts"))
         report.catalogue = catalogue
@@ -315,7 +329,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         pages, report.rendered = render_pages(renderer, jobs, keys, staging, cache, workers, present)
         report.pages = len(jobs)
         written = list(pages)
-        extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "statistik/index.html")]
+        extra = [p.removesuffix("index.html") for p, _ in pages if p in ("cari/index.html", "cek/index.html", "statistik/index.html")]
         reuse = FeedReuse(cache, lambda name, entry: key_of("feed", name, prints.site_key, prints.entry(entry)))
 
         def make_tail() -> Iterator[Output]:

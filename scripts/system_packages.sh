@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages `make test` needs: chromium (browser tests), openssh-client (ssh-keygen
-# cross-checks), nodejs/npm (axe-core), git (approved revisions), fonts. Installs what is missing where it can (root with
+# cross-checks), nodejs/npm (axe-core), git (approved revisions), tesseract-ocr with its Indonesian
+# data (OCR of scanned PDFs), fonts. Installs what is missing where it can (root with
 # apt-get); otherwise stops with the one command to run.
 set -euo pipefail
 
@@ -9,6 +10,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v git >/dev/null 2>&1 || need+=(git)   # an edited product's approved revision is read from git history
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)   # OCR of scanned PDFs (publish/ocr.py)
+[ -e /usr/share/tesseract-ocr/5/tessdata/ind.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/ind.traineddata ] \
+  || need+=(tesseract-ocr-ind)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0
 

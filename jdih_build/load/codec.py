@@ -23,7 +23,7 @@ def encode_product(fields: dict[str, Any]) -> dict[str, Any]:
         if key in _DATE_FIELDS:
             out[key] = value.isoformat() if value is not None else None
         elif key == "relasi":
-            out[key] = [[r.jenis, r.target, r.catatan, r.line] for r in value]
+            out[key] = [[r.jenis, r.target, r.catatan, r.line, r.rujukan, r.url] for r in value]
         elif key == "extra":
             out[key] = [[k, "date", v.isoformat()] if isinstance(v, date) else [k, type(v).__name__, v] for k, v in value]
         elif key in _TUPLE_FIELDS or key == "berkas_entries":
@@ -38,7 +38,7 @@ def decode_product(data: Any) -> dict[str, Any] | None:
         fields = dict(data)
         for key in _DATE_FIELDS:
             fields[key] = date.fromisoformat(fields[key]) if fields[key] is not None else None
-        fields["relasi"] = tuple(Relation(str(j), str(t), c, int(line)) for j, t, c, line in fields["relasi"])
+        fields["relasi"] = tuple(Relation(str(j), t, c, int(line), rujukan, url) for j, t, c, line, rujukan, url in fields["relasi"])
         extra: list[tuple[str, object]] = []
         for key, kind, value in fields["extra"]:
             if kind == "date":

@@ -27,6 +27,7 @@ from jdih_build.load.safe_read import (
 )
 from jdih_build.load.strict_yaml import CONTROL_CHARACTERS, YamlError, YMap, parse
 from jdih_build.model import (
+    RELATION_INVERSE,
     RELATION_KINDS,
     STATUS_VALUES,
     TIPE_DOKUMEN,
@@ -267,12 +268,23 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     relasi: list[Relation] = []
     for item in f.mapping_list("relasi") or []:
         r = Fields(item, md, problems, _("a relasi entry"))
-        r.check_known(("jenis", "target", "catatan"))
-        kind = r.choice("jenis", RELATION_KINDS, required=True)
-        target = r.text("target", required=True)
+        r.check_known(("jenis", "target", "catatan", "rujukan", "url"))
+        rujukan = r.text("rujukan")
+        # A product outside this catalogue is cited as text; its side cannot be derived, so either
+        # direction may be written (dicabut: this product was revoked by it).
+        kind = r.choice("jenis", RELATION_KINDS + tuple(RELATION_INVERSE.values()) if rujukan else RELATION_KINDS,
+                        required=True)
+        target = r.text("target", required=rujukan is None)
         catatan = r.text("catatan")
-        if kind and target:
-            relasi.append(Relation(kind, target, catatan, item.line))
+        url = r.text("url")
+        if rujukan and target:
+            r.error("rujukan", _("a relasi names either a target in this catalogue or a rujukan outside it, not both"),
+                    _("keep `target:` for a product here, or `rujukan:` (and `url:`) for one elsewhere"))
+        elif url is not None and (not rujukan or not re.fullmatch(r"https?://[^\s<>\"]+", url)):
+            r.error("url", _("url must be an http(s) address, given with a rujukan"),
+                    _("write e.g. `url: https://peraturan.go.id/...` beside `rujukan:`"))
+        elif kind and (target or rujukan):
+            relasi.append(Relation(kind, target, catatan, item.line, rujukan, url))
 
     entries = f.text_list("berkas") or []
     fields: dict[str, Any] = {"berkas_entries": entries, "berkas_line": f.line("berkas"),
@@ -358,6 +370,8 @@ def check_cross_references(products: list[Product], problems: Problems) -> None:
     for product in products:
         seen: set[tuple[str, str]] = set()
         for relation in product.relasi:
+            if relation.target is None:
+                continue   # a product outside this catalogue (rujukan)
             if relation.target == product.id:
                 problems.add(product.source, relation.line, _("relasi {relation_jenis} points at the product itself").format(relation_jenis=relation.jenis),
                              _("name another product's id as target"))

@@ -55,8 +55,14 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         return None
     before = len(problems)
     jenis = _jenis_list(section.get("jenis"), path, text, problems)
+    ocr = section.get("ocr")
+    if ocr is not None and not isinstance(ocr, bool):
+        problems.add(path, _line_of(text, "ocr"), _("[tool.jdih] ocr must be true or false"),
+                     _("write ocr = true (recognise scanned pages) or ocr = false; leave it out to use OCR where "
+                       "Tesseract is installed"))
+        ocr = None
     for key in section:
-        if key == "jenis":
+        if key in ("jenis", "ocr"):
             continue
         if key not in KEYS:
             problems.add(path, _line_of(text, key), _("unknown key '{key}' in [tool.jdih]").format(key=key),
@@ -107,6 +113,7 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         bahasa=values.get("bahasa", "Indonesia"),
         zona_waktu=values.get("zona_waktu", "Asia/Jakarta"),
         jenis=jenis,
+        ocr=ocr,
     )
 
 

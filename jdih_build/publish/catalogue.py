@@ -36,8 +36,10 @@ class FileEntry:
 class RelationLink:
     kind: str                 # mencabut ... or the derived dicabut ...
     label: str
-    target: Product
+    target: Product | None    # None: a product outside this catalogue, cited by `rujukan`
     catatan: str | None
+    rujukan: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def inverse_index(published: dict[str, Product]) -> dict[str, list[RelationLink]
     index: dict[str, list[RelationLink]] = {}
     for source in published.values():
         for r in source.relasi:
-            if r.target in published:
+            if r.target is not None and r.target in published:
                 inverse = RELATION_INVERSE[r.jenis]
                 index.setdefault(r.target, []).append(RelationLink(inverse, RELATION_LABEL[inverse], source, r.catatan))
     return index
@@ -119,9 +121,12 @@ def relation_links(product: Product, published: dict[str, Product],
                    inverse: dict[str, list[RelationLink]]) -> tuple[RelationLink, ...]:
     """Both directions; a relation to or from a withheld product is left out (it must leave no trace)."""
     links = [RelationLink(r.jenis, RELATION_LABEL[r.jenis], published[r.target], r.catatan)
-             for r in product.relasi if r.target in published]
+             for r in product.relasi if r.target is not None and r.target in published]
+    links += [RelationLink(r.jenis, RELATION_LABEL[r.jenis], None, r.catatan, r.rujukan, r.url)
+              for r in product.relasi if r.target is None]
     links += inverse.get(product.id, [])
-    return tuple(sorted(links, key=lambda link: (list(RELATION_LABEL).index(link.kind), link.target.id)))
+    return tuple(sorted(links, key=lambda link: (list(RELATION_LABEL).index(link.kind),
+                                                 link.target.id if link.target else "~" + (link.rujukan or ""))))
 
 
 DRAFT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
@@ -191,7 +196,7 @@ def contradictions(products: tuple[Product, ...]) -> list[tuple[Product, str]]:
     found = []
     for product in products:
         for r in product.relasi:
-            target = by_id.get(r.target)
+            target = by_id.get(r.target) if r.target is not None else None
             if r.jenis == "mencabut" and target is not None and target.status == "Berlaku":
                 found.append((target, f"is revoked by {product.id} (mencabut) but its status is still Berlaku"))
     return found

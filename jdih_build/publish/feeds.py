@@ -145,7 +145,8 @@ def api_item(entry: Entry, config: SiteConfig) -> dict[str, object]:
         "pemrakarsa": p.pemrakarsa,
         **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in p.extra},
         "abstrak": entry.abstract.plain_text,
-        "relasi": [{"jenis": r.kind, "target": r.target.id, "catatan": r.catatan} for r in entry.relations],
+        "relasi": [{"jenis": r.kind, "target": r.target.id, "catatan": r.catatan} if r.target is not None else
+                   {"jenis": r.kind, "rujukan": r.rujukan, "url": r.url, "catatan": r.catatan} for r in entry.relations],
         "berkas": [{"nama": f.attachment.output_name, "url": absolute(config, entry.url + f.attachment.url_name),
                     "ukuran": f.attachment.size, "halaman": f.info.pages, "sha256": f.attachment.sha256}
                    for f in entry.files],

@@ -50,10 +50,10 @@ ENTRY_PARTS = {
     "Entry": ("product", "verdict", "abstract", "relations", "files", "last_updated", "draft"),
     "Verdict": ("product", "steps", "revision"),
     "StepResult": ("step", "record", "failures"),
-    "RelationLink": ("kind", "label", "target", "catatan"),
+    "RelationLink": ("kind", "label", "target", "catatan", "rujukan", "url"),
     "FileEntry": ("attachment", "info"),
     "Attachment": ("name", "path", "size", "sha256"),
-    "PdfInfo": ("pages", "text", "error"),
+    "PdfInfo": ("pages", "text", "error", "unread"),
     "SignOff": ("path", "folder", "produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan",
                 "raw", "signature"),
 }
@@ -85,9 +85,10 @@ class Fingerprints:
             verdict = entry.verdict
             steps = tuple((s.step.no, self._signoff(s.record), tuple(repr(f) for f in s.failures)) for s in verdict.steps)
             found = key_of("entry", self.product(entry.product), self.product(verdict.product), steps,
-                           tuple((r.kind, r.label, self.product(r.target), r.catatan) for r in entry.relations),
+                           tuple((r.kind, r.label, self.product(r.target) if r.target else None, r.catatan, r.rujukan, r.url)
+                                 for r in entry.relations),
                            tuple((f.attachment.name, f.attachment.size, f.attachment.sha256, f.info.pages, f.info.error,
-                                  _sha(f.info.text) if f.info.error else None) for f in entry.files),
+                                  _sha(f.info.text), f.info.unread) for f in entry.files),   # the page shows the text
                            entry.last_updated.isoformat(), entry.draft,
                            verdict.revision.commit if verdict.revision is not None else None)
             # The abstract is converted from the product's own text: covered by its fingerprint.

@@ -56,6 +56,24 @@ def slugify(text: str, fallback: str = "lainnya") -> str:
     return slug[:80].strip("-") or fallback
 
 
+_TEU = re.compile(r"^(?P<place>[^().]+) \((?P<kind>Kota|Kab\.|Kabupaten|Prov\.|Provinsi)\)\. (?P<body>.+)$")
+_TEU_KIND = {"Kota": "Kota", "Kab.": "Kabupaten", "Kabupaten": "Kabupaten", "Prov.": "Provinsi", "Provinsi": "Provinsi"}
+
+
+def nama_instansi(teu: str | None) -> str:
+    """The office's name as prose: the catalogue's T.E.U. form 'Payakumbuh (Kota). Komisi Pemilihan
+    Umum' reads 'Komisi Pemilihan Umum Kota Payakumbuh'; 'Indonesia. Mahkamah Agung' reads 'Mahkamah
+    Agung'. Anything else is shown as written."""
+    if not teu:
+        return ""
+    match = _TEU.match(teu.strip())
+    if match:
+        return f"{match['body']} {_TEU_KIND[match['kind']]} {match['place'].strip()}"
+    if teu.startswith("Indonesia. "):
+        return teu.removeprefix("Indonesia. ")
+    return teu
+
+
 def peran_label(role: str) -> str:
     """'penanggung_jawab' -> 'Penanggung Jawab'."""
     return " ".join(word.capitalize() for word in role.split("_"))

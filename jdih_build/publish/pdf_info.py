@@ -19,6 +19,9 @@ class PdfLimits:
     memory: int = 1536 * 1024 * 1024       # address space of a worker, bytes
     pages: int = 2000                      # pages whose text is read
     text_chars: int = 200_000              # text kept for search
+    ocr: bool = False                      # recognise pages without text (publish/ocr.py)
+    ocr_pages: int = 100                   # at most this many pages of one PDF
+    ocr_seconds: float = 900.0             # more wall time for a PDF when OCR is on
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class PdfInfo:
     pages: int | None
     text: str
     error: str | None = None   # why the PDF could not be (fully) read; the build reports it as a warning
+    unread: int = 0            # pages without text that were not recognised (no OCR here): reported
 
 
 def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
@@ -39,6 +43,7 @@ def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
         reader = PdfReader(path, strict=False)
         pages = len(reader.pages)
         chunks: list[str] = []
+        blank: list[int] = []    # pages without a text layer: scans
         size = 0
         for number, page in enumerate(reader.pages):
             if size >= limits.text_chars:
@@ -47,9 +52,17 @@ def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
                 return PdfInfo(pages, _joined(chunks, limits),
                                f"only the text of the first {limits.pages} pages is searchable")
             text = page.extract_text() or ""
+            if not text.strip():
+                blank.append(number)
             chunks.append(text)
             size += len(text)
-        return PdfInfo(pages, _joined(chunks, limits))
+        recognised: dict[int, str] = {}
+        if blank and limits.ocr:
+            from jdih_build.publish.ocr import recognise
+            recognised = recognise(path, blank[: limits.ocr_pages])
+            for number, text in recognised.items():
+                chunks[number] = text
+        return PdfInfo(pages, _joined(chunks, limits), unread=len(blank) - len(recognised))
     except MemoryError:
         return PdfInfo(None, "", f"reading it needs more than the {limits.memory // 2**20} MiB memory limit")
     except Exception as exc:  # noqa: BLE001 - a malformed PDF is still published, without page count or text
@@ -57,4 +70,7 @@ def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
 
 
 def _joined(chunks: list[str], limits: PdfLimits) -> str:
-    return " ".join(" ".join(chunks).split())[: limits.text_chars]
+    """The pages' text, each line's spaces tidied, pages apart by a blank line (the product page shows
+    it as paragraphs; the search index does not mind the line breaks)."""
+    pages = ["\n".join(" ".join(line.split()) for line in chunk.splitlines() if line.strip()) for chunk in chunks]
+    return "\n\n".join(page for page in pages if page)[: limits.text_chars]

@@ -94,7 +94,7 @@ def read_pdfs(paths: Sequence[Path], limits: PdfLimits = DEFAULT_LIMITS, workers
             for slot in slots:
                 if slot.path is None and queue:
                     slot.path = queue.pop()
-                    slot.deadline = time.monotonic() + limits.seconds
+                    slot.deadline = time.monotonic() + limits.seconds + (limits.ocr_seconds if limits.ocr else 0.0)
                     slot.conn.send(str(slot.path))
             busy = [s for s in slots if s.path is not None]
             timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())

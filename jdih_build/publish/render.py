@@ -70,7 +70,8 @@ def make_environment(templates_dir: Path, zone: tzinfo | None = None) -> jinja2.
     )
     env.filters.update(tanggal=formatting.tanggal, waktu=functools.partial(formatting.waktu, zone=zone),
                        ukuran=formatting.ukuran,
-                       peran_label=formatting.peran_label, slugify=formatting.slugify)
+                       peran_label=formatting.peran_label, slugify=formatting.slugify,
+                       nama_instansi=formatting.nama_instansi)
     return env
 
 
@@ -98,7 +99,9 @@ class Renderer:
     # -- pages -------------------------------------------------------------------------------------
     def home(self) -> Output:
         facets = {f: self.catalogue.groups[f] for f in ("jenis", "tahun")}
-        return self.page("index.html", "index.html", latest=self.catalogue.entries[:HOME_LATEST],
+        # The catalogue's own order (the newest enacted first), and the newest published (the last sign-off).
+        published = sorted(self.catalogue.entries, key=lambda e: (e.last_updated, e.id), reverse=True)[:HOME_LATEST]
+        return self.page("index.html", "index.html", latest=self.catalogue.entries[:HOME_LATEST], published=published,
                          total=len(self.catalogue.entries), facets=facets, facet_labels=FACET_LABEL,
                          drafts=sum(1 for e in self.catalogue.entries if e.draft))   # jdih serve --drafts only
 
@@ -301,7 +304,8 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
         if p.tempat_penetapan:
             data["spatialCoverage"] = {"@type": "Place", "name": p.tempat_penetapan}
         for relation, prop in SCHEMA_RELATION.items():
-            targets = [config.base_url + f"produk/{r.target.id}/" for r in entry.relations if r.kind == relation]
+            targets = [config.base_url + f"produk/{r.target.id}/" if r.target else r.url
+                       for r in entry.relations if r.kind == relation and (r.target or r.url)]
             if targets:
                 data[prop] = [{"@id": t} for t in targets]
     elif p.tipe_dokumen == "putusan":
@@ -348,7 +352,7 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
 
 
 # One unit of rendering: ("home",), ("product", entry index), ("facet", facet), ("group", facet, group
-# index, page number), ("cari",), ("statistik",), ("404",). Jobs are small values, so they can be split
+# index, page number), ("cari",), ("cek",), ("statistik",), ("404",). Jobs are small values, so they can be split
 # over processes.
 PageJob = tuple[str | int, ...]
 
@@ -360,7 +364,7 @@ def page_jobs(catalogue: Catalogue) -> list[PageJob]:
         jobs.append(("facet", facet))
         jobs += [("group", facet, index, number) for index, group in enumerate(catalogue.groups[facet])
                  for number in range(1, page_count(group) + 1)]
-    jobs += [("cari",), ("statistik",), ("404",)]
+    jobs += [("cari",), ("cek",), ("statistik",), ("404",)]
     return jobs
 
 
@@ -376,6 +380,8 @@ def render_job(renderer: Renderer, job: PageJob) -> list[Output]:
         return [renderer.group_page(renderer.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))]
     if kind == "cari":
         return list(renderer.optional("cari.html", "cari/index.html", indeks=renderer.search))
+    if kind == "cek":
+        return list(renderer.optional("cek.html", "cek/index.html"))
     if kind == "statistik":
         return list(renderer.optional("statistik.html", "statistik/index.html", stats=statistics(renderer.catalogue)))
     return [renderer.not_found()]

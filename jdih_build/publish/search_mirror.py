@@ -15,6 +15,7 @@ from jdih_build.i18n import _
 from jdih_build.publish.search_bundle import SearchIndexError
 
 BUNDLE_DIR = "pagefind"
+DOCUMENT_ANCHOR = "isi-dokumen"   # the PDFs' text in a search entry: a hit there is shown as "in the document"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FILTER_ATTR = re.compile(r"""data-pagefind-filter\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _BODY_ATTR = re.compile(r"\sdata-pagefind-body[\s>=/]", re.I)
@@ -36,6 +37,7 @@ class SearchRecord:
     title: str
     content: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    keywords: str = ""     # indexed with the title's weight (the product's id, as words)
 
 
 # --------------------------------------------------------------------------- #
@@ -186,13 +188,16 @@ def _merge_records(page: str, records: list[SearchRecord]) -> str:
     declared = _declared_filters(page)
     parts = []
     for record in records:
-        parts.append(f"<p>{_clean(record.content)}</p>\n")
+        if record.content:
+            parts.append(f'<h2 id="{DOCUMENT_ANCHOR}">Isi dokumen</h2>\n<p>{_clean(record.content)}</p>\n')
         for name in sorted(record.filters):
             if name in declared:
                 continue
             for value in record.filters[name]:
                 parts.append(f'<span data-pagefind-filter="{_clean(name)}">{_clean(value)}</span>\n')
-    block = '\n<div data-pagefind-body data-pagefind-weight="0.5">\n' + "".join(parts) + "</div>\n"
+    keywords = " ".join(r.keywords for r in records if r.keywords)
+    block = (f'\n<div data-pagefind-body data-pagefind-weight="7"><p>{_clean(keywords)}</p></div>' if keywords else "") + \
+        ('\n<div data-pagefind-body data-pagefind-weight="0.5">\n' + "".join(parts) + "</div>\n" if parts else "\n")
     closing = list(_BODY_CLOSE.finditer(page))
     if closing:
         at = closing[-1].start()

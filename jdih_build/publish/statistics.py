@@ -91,9 +91,13 @@ def facet_counts(entries: Iterable[Entry], facet: str) -> list[tuple[str, str, i
 
 
 def per_year(entries: tuple[Entry, ...]) -> tuple[Row, ...]:
-    """Products per year, ascending; only the years that have products (each has its list)."""
-    counts = sorted(facet_counts(entries, "tahun"), key=lambda c: int(c[0]))
-    return tuple(Row(label, count, f"tahun/{slug}/") for slug, label, count in counts)
+    """Products per year, ascending, on a time axis: a year between the first and the last without a
+    product is shown as 0 (without a list to link); the others link their list."""
+    counts = {int(slug): (label, count) for slug, label, count in facet_counts(entries, "tahun")}
+    if not counts:
+        return ()
+    return tuple(Row(counts[year][0], counts[year][1], f"tahun/{year}/") if year in counts else Row(str(year), 0)
+                 for year in range(min(counts), max(counts) + 1))
 
 
 def per_jenis(entries: tuple[Entry, ...]) -> tuple[Row, ...]:

@@ -132,10 +132,23 @@
       item.appendChild(info);
     }
 
-    if (data.excerpt) {
+    // A hit inside the document's own text (its PDF, read or recognised) is said so.
+    var inDocument = (data.sub_results || []).filter(function (sub) {
+      return /#isi-dokumen$/.test(sub.url || "") && sub.locations && sub.locations.length;
+    })[0];
+    var shown = inDocument && !(data.sub_results || []).some(function (sub) {
+      return sub !== inDocument && sub.locations && sub.locations.length;
+    }) ? inDocument.excerpt : data.excerpt;
+    if (inDocument) {
+      var where = document.createElement("p");
+      where.className = "cari-di-dokumen";
+      where.textContent = "Ditemukan di dalam dokumen";
+      item.appendChild(where);
+    }
+    if (shown) {
       var excerpt = document.createElement("p");
       excerpt.className = "cari-kutipan";
-      excerptNodes(data.excerpt, excerpt);
+      excerptNodes(shown, excerpt);
       item.appendChild(excerpt);
     }
     return item;
@@ -253,6 +266,12 @@
   function start() {
     var params = readAddress();
     form.hidden = false;
+    // On a phone the filters are folded, so that the results are in view (unless one is in use).
+    var fold = document.getElementById("cari-lipat");
+    if (fold && window.matchMedia && window.matchMedia("(max-width: 40rem)").matches &&
+        !FILTERS.some(function (name) { return params.get(name); })) {
+      fold.open = false;
+    }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

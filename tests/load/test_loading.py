@@ -41,6 +41,10 @@ def only_problem(kit: SiteKit, path_part: str) -> str:
     (BASE.replace("status: Berlaku", "status: NO"), 7, "'status' is 'NO'"),
     (BASE + "subjek: PEMILU\n", 8, "'subjek' must be a list"),
     (BASE + "relasi:\n  - jenis: membatalkan\n    target: x\n", 9, "'jenis' is 'membatalkan'"),
+    # issue 11: a product outside this catalogue is cited by rujukan (and may be the revoking side)
+    (BASE + "relasi:\n  - jenis: dicabut\n    target: x\n", 9, "'jenis' is 'dicabut'"),
+    (BASE + "relasi:\n  - jenis: dicabut\n    target: x\n    rujukan: UU 1/2020\n", 11, "either a target"),
+    (BASE + "relasi:\n  - jenis: mencabut\n    rujukan: UU 1/2020\n    url: ftp://x\n", 11, "http(s) address"),
     (BASE + "tipe_dokumen: buku\n", 8, "'tipe_dokumen' is 'buku'"),
     (BASE + "id: Bad_ID\n", 8, "does not match"),
     (BASE + "sumber: [\n", 9, "invalid YAML"),

@@ -188,7 +188,7 @@ def jsonld(markup: str) -> dict:
 
 
 def citation(markup: str) -> str:
-    return text_of(re.search(r"<cite>(.*?)</cite>", markup, re.S).group(1))
+    return text_of(re.search(r'<p class="kutipan"><span class="label">Kutipan:</span> <cite[^>]*>(.*?)</cite>', markup, re.S).group(1))
 
 
 def test_every_type_builds_with_its_own_page(site) -> None:

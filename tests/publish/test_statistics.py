@@ -20,6 +20,7 @@ from jdih_build.publish.statistics import (
     per_status,
     per_tipe,
     per_year,
+    published,
     statistics,
 )
 
@@ -69,6 +70,16 @@ def test_figures_per_year_ascending(catalogue: Catalogue) -> None:
     entries = catalogue.entries
     assert pairs(per_year(entries)) == [("2022", 1), ("2023", 1), ("2024", 2)]
     assert [r.link for r in per_year(entries)] == ["tahun/2022/", "tahun/2023/", "tahun/2024/"]
+
+
+def test_a_year_without_products_is_zero_on_the_time_axis(kit) -> None:
+    """Issue 11: 2014 and 2015 vanished between 2013 and 2016."""
+    for year in (2013, 2016):
+        kit.add_product(f"kpt-{year}", text=peraturan(f"Keputusan {year}", "Keputusan", year, "Berlaku").format(id=f"kpt-{year}"))
+        kit.sign_all(f"kpt-{year}")
+    rows = per_year(published(catalogue_of(kit)))
+    assert pairs(rows) == [("2013", 1), ("2014", 0), ("2015", 0), ("2016", 1)]
+    assert [r.link for r in rows] == ["tahun/2013/", None, None, "tahun/2016/"]
 
 
 def test_figures_per_jenis_largest_first(catalogue: Catalogue) -> None:

@@ -1,0 +1,70 @@
+"""Issue 11.1: `cek/` tells anyone, in the browser and without a server, whether a file is the one the
+office published: a published file matches (with who validated it), a changed byte or a withheld
+product's file does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+UU_PDF = "produk/uu-7-2017/uu-7-2017.pdf"
+WITHHELD_PDF = REPO / "content" / "keputusan" / "2024" / "kpt-kpu-payakumbuh-pengelola-jdih-2024.pdf"
+
+
+def check(page, path: Path) -> str:
+    page.goto("cek/")
+    page.set_input_files("#cek-berkas", str(path))
+    page.wait_for_selector(".cek-cocok, .cek-tidak, .cek-galat")
+    return page.locator("#cek-hasil").inner_text()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_published_file_matches_and_shows_who_validated_it(new_page, built_site: Path, screenshots_dir, width) -> None:
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    text = check(page, built_site / UU_PDF)
+    assert "Cocok" in text and "Undang-Undang Nomor 7 Tahun 2017" in text
+    assert "Divalidasi sesuai SOP" in text and "Beni Mustika" in text and "WIB" in text
+    page.screenshot(path=str(screenshots_dir / f"cek-cocok-{width}.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.locator(".cek-produk-judul a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/produk/uu-7-2017/")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_changed_byte_is_not_found(new_page, built_site: Path, tmp_path: Path, screenshots_dir, width) -> None:
+    changed = tmp_path / "uu-7-2017.pdf"
+    data = bytearray((built_site / UU_PDF).read_bytes())
+    data[len(data) // 2] ^= 1
+    changed.write_bytes(bytes(data))
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    text = check(page, changed)
+    assert "Tidak ditemukan" in text and "bukan dokumen yang diterbitkan di situs ini" in text
+    page.screenshot(path=str(screenshots_dir / f"cek-tidak-{width}.png"), full_page=True)
+
+
+def test_a_withheld_products_file_is_not_found(page) -> None:
+    assert WITHHELD_PDF.is_file()
+    assert "Tidak ditemukan" in check(page, WITHHELD_PDF)
+
+
+def test_without_javascript_the_page_says_what_it_needs(new_page) -> None:
+    page = new_page(java_script_enabled=False)
+    page.goto("cek/")
+    assert page.locator("#cek").is_hidden()
+    assert "memerlukan JavaScript" in page.locator("main").inner_text()
+
+
+def test_the_product_page_shows_each_files_fingerprint_and_links_to_the_check(page, built_site: Path) -> None:
+    import hashlib
+
+    page.goto("produk/uu-7-2017/")
+    sha = hashlib.sha256((built_site / UU_PDF).read_bytes()).hexdigest()
+    assert sha in page.locator(".sidik").first.inner_text()
+    page.locator(".sidik a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/cek/")
