@@ -32,6 +32,7 @@ from jdih_build.publish.statistics import statistics
 
 PAGE_SIZE = 20
 HOME_LATEST = 10
+HOME_PUBLISHED = 5   # the newest published, beside the newest enacted
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Renderer:
     def home(self) -> Output:
         facets = {f: self.catalogue.groups[f] for f in ("jenis", "tahun")}
         # The catalogue's own order (the newest enacted first), and the newest published (the last sign-off).
-        published = sorted(self.catalogue.entries, key=lambda e: (e.last_updated, e.id), reverse=True)[:HOME_LATEST]
+        published = sorted(self.catalogue.entries, key=lambda e: (e.last_updated, e.id), reverse=True)[:HOME_PUBLISHED]
         return self.page("index.html", "index.html", latest=self.catalogue.entries[:HOME_LATEST], published=published,
                          total=len(self.catalogue.entries), facets=facets, facet_labels=FACET_LABEL,
                          drafts=sum(1 for e in self.catalogue.entries if e.draft))   # jdih serve --drafts only
