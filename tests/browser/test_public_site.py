@@ -147,9 +147,11 @@ def browse_list(page, base_url) -> str:
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-@pytest.mark.parametrize("where", ["home", "product", "search", "browse list", "check"])
+@pytest.mark.parametrize("where", ["home", "product", "scanned product", "search", "browse list", "list index",
+                                   "statistics", "check"])
 def test_no_serious_accessibility_violations(page, base_url, axe, where, width) -> None:
-    target = {"home": "", "product": UU, "search": "cari/?q=pengaraf", "browse list": None, "check": "cek/"}[where]
+    target = {"home": "", "product": UU, "scanned product": "produk/kpt-kpu-134-2016/", "search": "cari/?q=pengaraf",
+              "browse list": None, "list index": "subjek/", "statistics": "statistik/", "check": "cek/"}[where]
     if target is None:
         target = browse_list(page, base_url)
     page.set_viewport_size({"width": width, "height": 800})
