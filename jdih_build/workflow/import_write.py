@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,14 +26,9 @@ from jdih_build.load.filetypes import is_allowed_attachment, safe_name
 from jdih_build.load.problems import Problems
 from jdih_build.model import SiteConfig
 from jdih_build.workflow.import_records import Mapped, Refused
-from jdih_build.workflow.new_files import existing_ids, product_folder
-from jdih_build.workflow.signoff_file import yaml_quote, yaml_scalar
+from jdih_build.workflow.new_files import existing_ids, front_matter, product_folder
 
 MANIFEST = ".jdih-import.json"
-FRONT_ORDER = ("judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan", "tempat_penetapan",
-               "tanggal_penetapan", "tanggal_pengundangan", "tanggal_dibacakan", "status", "pengadilan", "penerbit",
-               "tempat_terbit", "deskripsi_fisik", "isbn", "nomor_panggil", "nomor_induk_buku", "sumber",
-               "bidang_hukum", "lokasi", "bahasa", "subjek")
 
 
 @dataclass
@@ -57,26 +51,9 @@ class ImportPlan:
         return [p for p in self.planned if p.action in ("new", "update")]
 
 
-def front_matter(m: Mapped, attachment: str | None) -> str:
-    lines = [f"id: {yaml_scalar(m.product_id)}", f"tipe_dokumen: {m.tipe}"]
-    for key in FRONT_ORDER:
-        value = m.values.get(key)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            lines.append(f"{key}:")
-            lines += [f"  - {yaml_quote(str(item))}" for item in value]
-        elif isinstance(value, (int, date)):
-            lines.append(f"{key}: {value}")
-        else:
-            lines.append(f"{key}: {yaml_quote(str(value))}")
-    if attachment is not None:
-        lines += ["berkas:", f"  - {yaml_quote(attachment)}"]
-    return "\n".join(lines) + "\n"
-
-
 def product_text(m: Mapped, attachment: str | None) -> str:
-    return "---\n" + front_matter(m, attachment) + "---\n" + (f"\n{m.abstract}\n" if m.abstract else "")
+    return "---\n" + front_matter(m.product_id, m.tipe, m.values, attachment) + "---\n" + \
+        (f"\n{m.abstract}\n" if m.abstract else "")
 
 
 def find_file(m: Mapped, files: Path) -> Path | None:
@@ -170,18 +147,18 @@ def plan(root: Path, config: SiteConfig, mapped: list[Mapped], refused: list[Ref
             continue
         action = "new"
         if md.exists():
-            current = sha_of(md)
-            if recorded is not None and current != recorded.get("md"):
+            current = md.read_bytes()
+            if recorded is not None and hashlib.sha256(current).hexdigest() != recorded.get("md"):
                 action = "kept"
                 notes.append(_("{path} was edited since the import: left as it is").format(path=md.relative_to(root)))
             else:
-                same = md.read_bytes() == text.encode("utf-8")
-                action = "unchanged" if same else "update"
+                action = "unchanged" if current == text.encode("utf-8") else "update"
         attachment = (source, md.parent / name) if source is not None and name is not None else None
         if attachment is not None and action != "kept" and attachment[1].exists():
-            if sha_of(attachment[1]) == sha_of(attachment[0]):
+            placed = sha_of(attachment[1])
+            if placed == sha_of(attachment[0]):
                 attachment = None if action == "unchanged" else attachment
-            elif recorded is None or sha_of(attachment[1]) != (recorded.get("files") or {}).get(name):
+            elif recorded is None or placed != (recorded.get("files") or {}).get(name):
                 notes.append(_("{path} exists and is not the import's: left as it is").format(path=attachment[1].relative_to(root)))
                 attachment = None
         if action == "unchanged" and attachment is not None:
@@ -226,7 +203,7 @@ def apply(root: Path, import_plan: ImportPlan) -> None:
             put(p.md, lambda temp, t=p.text: temp.write_text(t, encoding="utf-8"))
             found = manifest.get(p.mapped.product_id)
             previous: dict[str, Any] = found if isinstance(found, dict) else {}
-            manifest[p.mapped.product_id] = {"md": sha_of(p.md), "files": {**(previous.get("files") or {}), **files},
+            manifest[p.mapped.product_id] = {"md": hashlib.sha256(p.text.encode("utf-8")).hexdigest(), "files": {**(previous.get("files") or {}), **files},
                                              "idData": p.mapped.id_data}
         if import_plan.writes:
             text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n"

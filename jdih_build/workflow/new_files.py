@@ -93,9 +93,11 @@ def id_refusal(product_id: str, target: Path, ids: dict[str, Path], root: Path, 
 # The file
 
 
-# The order of the keys in the written front matter.
-FRONT_MATTER_ORDER = ("judul", "jenis", "singkatan_jenis", "nomor", "tahun", "tanggal_penetapan", "tanggal_dibacakan",
-                      "status", "pengadilan", "penerbit", "tempat_terbit", "sumber", "bidang_hukum", "subjek")
+# The order of the keys in a written front matter (jdih new writes some of them, jdih import more).
+FRONT_MATTER_ORDER = ("judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan", "tempat_penetapan",
+                      "tanggal_penetapan", "tanggal_pengundangan", "tanggal_dibacakan", "status", "pengadilan",
+                      "penerbit", "tempat_terbit", "deskripsi_fisik", "isbn", "nomor_panggil", "nomor_induk_buku",
+                      "sumber", "bidang_hukum", "lokasi", "bahasa", "subjek")
 
 
 def front_matter(product_id: str, tipe: str, values: dict[str, object], pdf_name: str | None) -> str:
