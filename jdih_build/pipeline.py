@@ -247,7 +247,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
 
 
 def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache,
-              present: Mapping[str, str], ocr: bool = False) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
+              present: Mapping[str, str], ocr: Callable[[], bool] = lambda: False) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
     """What each attachment's PDF holds, by its approved sha256: from the cache, else read in bounded
     workers from its verified copy in staging (returned: those copies). Only complete readings are
     kept (a timeout may pass); one with scanned pages left unread is read again once OCR is on."""
@@ -258,7 +258,7 @@ def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, ca
         sha = output.sha256 or ""
         stored = table.get(sha)
         if isinstance(stored, list) and len(stored) == 3 and isinstance(stored[1], str) and isinstance(stored[2], int) \
-                and not (ocr and stored[2]):
+                and not (stored[2] and ocr()):
             infos[sha] = PdfInfo(stored[0], stored[1], unread=stored[2])
         elif sha not in infos:
             todo.append(output)
@@ -287,8 +287,10 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     source_date_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
         started = time.perf_counter()
-        ocr = site.config.ocr if site.config.ocr is not None else ocr_available()
-        reading = functools.partial(read_staged_pdfs, ocr=ocr) if read_pdf_files is read_staged_pdfs else read_pdf_files
+        # Asked only when a PDF is to be read (probing for Tesseract is a process start: not on every build).
+        ocr = functools.cache(lambda: site.config.ocr if site.config.ocr is not None else ocr_available())
+        reading = (lambda digests: read_staged_pdfs(digests, ocr=ocr())) if read_pdf_files is read_staged_pdfs \
+            else read_pdf_files
         infos, read_copies = pdf_infos(files, staging, reading, cache, present, ocr)
         started = report.lap("pdf", started)
         unread = [info.unread for info in infos.values() if info.unread]

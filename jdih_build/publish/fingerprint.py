@@ -88,10 +88,12 @@ class Fingerprints:
                            tuple((r.kind, r.label, self.product(r.target) if r.target else None, r.catatan, r.rujukan, r.url)
                                  for r in entry.relations),
                            tuple((f.attachment.name, f.attachment.size, f.attachment.sha256, f.info.pages, f.info.error,
-                                  _sha(f.info.text), f.info.unread) for f in entry.files),   # the page shows the text
+                                  _sha(f.info.text) if f.info.error else None, f.info.unread) for f in entry.files),
                            entry.last_updated.isoformat(), entry.draft,
                            verdict.revision.commit if verdict.revision is not None else None)
-            # The abstract is converted from the product's own text: covered by its fingerprint.
+            # The abstract is converted from the product's own text: covered by its fingerprint. A PDF's
+            # text (shown on the page) is read from its bytes, so covered by their sha256, and by
+            # whether its scanned pages were recognised (unread); only a failed reading is hashed.
             self._entries[id(entry)] = found
         return found
 

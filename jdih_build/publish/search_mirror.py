@@ -37,7 +37,6 @@ class SearchRecord:
     title: str
     content: str
     filters: dict[str, list[str]] = field(default_factory=dict)
-    keywords: str = ""     # indexed with the title's weight (the product's id, as words)
 
 
 # --------------------------------------------------------------------------- #
@@ -188,16 +187,13 @@ def _merge_records(page: str, records: list[SearchRecord]) -> str:
     declared = _declared_filters(page)
     parts = []
     for record in records:
-        if record.content:
-            parts.append(f'<h2 id="{DOCUMENT_ANCHOR}">Isi dokumen</h2>\n<p>{_clean(record.content)}</p>\n')
+        parts.append(f'<h2 id="{DOCUMENT_ANCHOR}">Isi dokumen</h2>\n<p>{_clean(record.content)}</p>\n')
         for name in sorted(record.filters):
             if name in declared:
                 continue
             for value in record.filters[name]:
                 parts.append(f'<span data-pagefind-filter="{_clean(name)}">{_clean(value)}</span>\n')
-    keywords = " ".join(r.keywords for r in records if r.keywords)
-    block = (f'\n<div data-pagefind-body data-pagefind-weight="7"><p>{_clean(keywords)}</p></div>' if keywords else "") + \
-        ('\n<div data-pagefind-body data-pagefind-weight="0.5">\n' + "".join(parts) + "</div>\n" if parts else "\n")
+    block = '\n<div data-pagefind-body data-pagefind-weight="0.5">\n' + "".join(parts) + "</div>\n"
     closing = list(_BODY_CLOSE.finditer(page))
     if closing:
         at = closing[-1].start()

@@ -52,13 +52,11 @@ def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tupl
 
 
 def search_records(catalogue: Catalogue) -> list[SearchRecord]:
-    """What each published product's search entry holds besides its page: the text inside its PDFs
-    (under an "Isi dokumen" heading, so that a hit there can be told from a hit on the page), and its
-    id's words as keywords, weighted like the title (an id is the name people search by: uu-7-2017,
-    permenkumham-2-2013)."""
+    """The text inside each published product's PDFs, merged into its page's search entry (under an
+    "Isi dokumen" heading, so that a hit there can be told from a hit on the page)."""
     records = []
     for entry in catalogue.entries:
         text = " ".join(f.info.text for f in entry.files if f.info.text)
-        records.append(SearchRecord(url=entry.url, title=entry.product.judul, content=text,
-                                    keywords=entry.product.id.replace("-", " ")))
+        if text:
+            records.append(SearchRecord(url=entry.url, title=entry.product.judul, content=text))
     return records
