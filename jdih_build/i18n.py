@@ -72,12 +72,13 @@ def choose(site: Path | None, environ: dict[str, str] | os._Environ[str] = os.en
     """Set the CLI's language for this process (and argparse's, which uses the gettext default
     domain); returns the language chosen."""
     global _translation
-    languages = named_by_environment(environ) or [site_language(site)]
+    named = named_by_environment(environ)
+    languages = named or [site_language(site)]
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
     # argparse looks its own words ("usage:", "options") up in the default domain, with the
     # environment's languages: point both at ours.
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
-    if named_by_environment(environ) is None:
+    if named is None and environ is os.environ:   # for argparse's lookups (and a child's)
         os.environ["LANGUAGE"] = languages[0]
     return languages[0]

@@ -160,12 +160,29 @@ def test_forged_history_bytes_are_never_published(approved: SiteKit, tmp_path: P
     assert report.gate.published == ()
 
 
-def test_a_record_naming_a_path_outside_content_is_not_looked_up(approved: SiteKit) -> None:
+def test_a_record_naming_a_path_outside_content_is_not_looked_up(approved: SiteKit, tmp_path: Path) -> None:
+    """A sign-off's `berkas` keys are input: '../../pyproject.toml' must never become a git path."""
+    from jdih_build.gate.revisions import _site_path
+
     site, problems = load_site(approved.root)
     assert site is not None, problems
     product = site.products[0]
-    forged = {r.langkah: r for r in site.signoffs}
-    assert approved_sets(product, list(forged.values()), site.sop) == []   # its own bytes: nothing to find
+    assert approved_sets(product, list(site.signoffs), site.sop) == []   # its own bytes: nothing to find
+    content = approved.root / "content"
+    for name in ("../../../pyproject.toml", "/etc/passwd", "a/../../b.pdf", "x\\y.pdf", "ok/../x.pdf"):
+        assert _site_path(product, name, content) is None, name
+    assert _site_path(product, "lampiran.pdf", content) == product.source.parent / "lampiran.pdf"
+    # End to end: a full set of sign-offs for a .md and '../../pyproject.toml' publishes nothing.
+    md = approved.products[PID]
+    for step in SIGNERS:
+        approved.sign(PID, step, when=datetime(2024, 3, 1, 9, 0, tzinfo=WIB) + timedelta(hours=step),
+                      name=f"{step:02d}-lain.yaml",
+                      berkas={md.name: approved.hashes(PID)[md.name], "../../pyproject.toml": "0" * 64})
+    edit(approved)
+    commit(approved.root, "edit; forged sign-offs")
+    report = build(approved.root, tmp_path / "out", NOW)
+    kept = [n for n in report.gate.revisions if n.restored]
+    assert len(kept) == 1   # the genuine older set restores; the forged one never named a git path
     history = GitHistory(approved.root)
     assert history.relative(approved.root / "content" / "x.md") == "content/x.md"
     assert history.relative(Path("/etc/passwd")) is None
