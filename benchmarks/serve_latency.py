@@ -44,7 +44,8 @@ def main() -> int:
         url = None
         assert server.stdout is not None
         for line in server.stdout:
-            if (found := re.search(r"serving (http://\S+)", line)) is not None:
+            # The address, not the words around it: they are translated (Indonesian by default).
+            if (found := re.search(r"(http://127\.0\.0\.1:\d+/)", line)) is not None:
                 url = found.group(1)
                 break
         if url is None:

@@ -132,7 +132,7 @@ def read_product(md: Path, content_dir: Path, config: SiteConfig, problems: Prob
     try:
         raw = read_regular(md, MAX_MARKDOWN_BYTES)
     except InputFileError as exc:
-        fix = _("keep the abstract short and put the full text in the PDF") if "limit" in exc.message else exc.fix
+        fix = _("keep the abstract short and put the full text in the PDF") if exc.too_large else exc.fix
         problems.add(md, None, exc.message, fix)
         return None
     except OSError as exc:

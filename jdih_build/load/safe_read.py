@@ -26,12 +26,14 @@ MAX_SETTINGS_BYTES = 1024 * 1024        # pyproject.toml
 
 
 class InputFileError(Exception):
-    """A file that cannot be read as input; `message` says why, `fix` what to do."""
+    """A file that cannot be read as input; `message` says why, `fix` what to do (both translated, for
+    people). Code that decides on the cause reads `too_large`, never the message."""
 
-    def __init__(self, message: str, fix: str) -> None:
+    def __init__(self, message: str, fix: str, *, too_large: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.too_large = too_large
 
 
 def open_regular(path: Path | str) -> int:
@@ -65,7 +67,8 @@ def read_regular(path: Path | str, cap: int) -> bytes:
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > cap:
         raise InputFileError(_("the file is over the {cap:,}-byte limit for this kind of file").format(cap=cap),
-                             _("this cannot be a real record of its kind; restore the file from git or write it anew"))
+                             _("this cannot be a real record of its kind; restore the file from git or write it anew"),
+                             too_large=True)
     return data
 
 

@@ -99,7 +99,7 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
             values_zona_waktu=values['zona_waktu']), _("write an IANA name, e.g. {zone_examples}").format(zone_examples=ZONE_EXAMPLES))
         values.pop("zona_waktu")
     for key in REQUIRED:
-        if key not in values and not any(key in p.message for p in problems.items[before:]):
+        if key not in values and key not in section and not (key == "base_url" and override):
             problems.add(path, None, _("[tool.jdih] lacks '{key}'").format(key=key), _("add {key} = \"...\" under [tool.jdih]").format(key=key))
     if len(problems) > before:
         return None

@@ -25,9 +25,11 @@ from jdih_build.sshsig.wire import (
     HASH_ALGORITHMS,
     NAMESPACE,
     KeyFormatError,
+    PassphraseRequired,
     PrivateKey,
     PublicKey,
     SignatureError,
+    WrongPassphrase,
 )
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
     "HASH_ALGORITHMS",
     "SignatureError",
     "KeyFormatError",
+    "PassphraseRequired",
+    "WrongPassphrase",
     "PublicKey",
     "PrivateKey",
     "parse_public_key",

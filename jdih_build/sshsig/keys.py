@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +27,10 @@ from jdih_build.sshsig.wire import (
     _RSA_MIN_BITS,
     SUPPORTED_KEY_ALGORITHMS,
     KeyFormatError,
+    PassphraseRequired,
     PrivateKey,
     PublicKey,
+    WrongPassphrase,
     _b64decode,
     _CryptoPrivateKey,
     _CryptoPublicKey,
@@ -36,6 +39,10 @@ from jdih_build.sshsig.wire import (
     _show,
     _WireError,
 )
+
+# cryptography decrypts OpenSSH keys with bcrypt's KDF; know up front whether it can, rather than
+# reading its error message.
+_HAS_BCRYPT = importlib.util.find_spec("bcrypt") is not None
 
 # --------------------------------------------------------------------------
 # Public keys
@@ -190,18 +197,16 @@ def load_private_key(path: Path, password: bytes | None = None) -> PrivateKey:
             _("unsupported private key type {algorithm!r} (supported: {value})").format(algorithm=algorithm, value=', '.join(SUPPORTED_KEY_ALGORITHMS))
         )
     if header.encrypted and password is None:
-        raise KeyFormatError(_("private key {path} is protected by a passphrase; give the passphrase").format(path=path))
+        raise PassphraseRequired(_("private key {path} is protected by a passphrase; give the passphrase").format(path=path))
+    if header.encrypted and not _HAS_BCRYPT:
+        raise KeyFormatError(_("decrypting a passphrase-protected key needs the 'bcrypt' Python package"))
     try:
         loaded = serialization.load_ssh_private_key(raw, password if header.encrypted else None)
     except UnsupportedAlgorithm as exc:
-        if "bcrypt" in str(exc):
-            raise KeyFormatError(
-                _("decrypting a passphrase-protected key needs the 'bcrypt' Python package")
-            ) from None
         raise KeyFormatError(_("unsupported private key: {exc}").format(exc=exc)) from None
     except (ValueError, TypeError) as exc:
         if header.encrypted:
-            raise KeyFormatError(_("wrong passphrase for {path}, or the key is corrupt").format(path=path)) from None
+            raise WrongPassphrase(_("wrong passphrase for {path}, or the key is corrupt").format(path=path)) from None
         raise KeyFormatError(_("invalid OpenSSH private key: {exc}").format(exc=exc)) from None
     crypto_key = _check_private_type(loaded)
     public = _public_of(crypto_key)

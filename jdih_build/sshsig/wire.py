@@ -69,6 +69,15 @@ class KeyFormatError(ValueError):
     """A public or private key cannot be read or is not supported."""
 
 
+class PassphraseRequired(KeyFormatError):
+    """The private key is encrypted and no passphrase was given. Callers decide on this type, never on
+    the (translated) message: the message is for people."""
+
+
+class WrongPassphrase(KeyFormatError):
+    """The passphrase given does not decrypt the key (or the encrypted key is corrupt)."""
+
+
 class _WireError(Exception):
     """Internal: malformed SSH wire data; converted at the public boundary."""
 

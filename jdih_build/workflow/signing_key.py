@@ -40,14 +40,15 @@ def open_private_key(key_file: Path, passphrase: PassphraseSource,
     try:
         try:
             return sshsig.load_private_key(key_file), None
-        except sshsig.KeyFormatError as exc:
-            if "passphrase" not in str(exc):
-                raise
+        except sshsig.PassphraseRequired:
             secret = passphrase(key_file)
             if secret is None:
                 return None, Refusal(where, _("the private key is protected by a passphrase"),
                                      _("set {passphrase_env}, or run {command} on a terminal to be asked for it").format(passphrase_env=PASSPHRASE_ENV, command=command))
             return sshsig.load_private_key(key_file, secret), None
+    except sshsig.WrongPassphrase as exc:
+        return None, Refusal(where, str(exc), _("run the command again and type the key's passphrase exactly (it is "
+                                                "case-sensitive), or check {passphrase_env}").format(passphrase_env=PASSPHRASE_ENV))
     except sshsig.KeyFormatError as exc:
         return None, Refusal(where, _("cannot use the key: {exc}").format(exc=exc),
                              _("give --key an OpenSSH private key file (as ssh-keygen writes it)"))

@@ -99,3 +99,17 @@ def test_every_translation_keeps_the_placeholders() -> None:
         if any(fields(s) != fields(ids[-1]) for s in strings):
             wrong.append(ids[0])
     assert wrong == []
+
+
+def test_no_code_decides_from_the_words_of_a_message() -> None:
+    """Messages are translated; a decision taken on their words breaks in the other language (the
+    passphrase prompt never showed in Indonesian). Decide on an exception's type or an attribute."""
+    import re
+
+    package = Path(__file__).resolve().parents[2] / "jdih_build"
+    pattern = re.compile(r"""["'][^"']+["']\s+(not\s+)?in\s+(str\(\w+\)|\w+\.message\b|p\.message\b)""")
+    offenders = [f"{path.relative_to(package)}:{number}: {line.strip()}"
+                 for path in sorted(package.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line) or re.search(r"\bin\s+\w+\.message\s+for\b", line)]
+    assert offenders == []

@@ -14,6 +14,7 @@ from sitekit import NOW, SiteKit, run_command
 
 from jdih_build.cli import main as cli
 from jdih_build.load.safe_read import (
+    MAX_MARKDOWN_BYTES,
     MAX_POLICY_BYTES,
     MAX_SETTINGS_BYTES,
     MAX_SIGNOFF_BYTES,
@@ -30,6 +31,16 @@ def test_v5_a_huge_signoff_is_refused_without_reading_it(kit: SiteKit) -> None:
     started = time.monotonic()
     assert_refused(kit, out, "approvals/kpt-baik/09-x.yaml", f"over the {MAX_SIGNOFF_BYTES:,}-byte limit")
     assert time.monotonic() - started < 10
+
+
+def test_v5_a_huge_product_file_is_refused_with_the_fix_for_a_product(kit: SiteKit) -> None:
+    out = good_site(kit)
+    md = next((kit.root / "content").rglob("kpt-baik.md"))
+    with md.open("ab") as handle:
+        handle.write(b"a" * (MAX_MARKDOWN_BYTES + 1))
+    report = assert_refused(kit, out, "kpt-baik.md", f"over the {MAX_MARKDOWN_BYTES:,}-byte limit")
+    # the fix is chosen by the error's kind (too_large), not by reading its translated words
+    assert any("keep the abstract short" in p.fix for p in report.problems), [str(p) for p in report.problems]
 
 
 @pytest.mark.parametrize("name, cap", [("approvals/sop.yaml", MAX_POLICY_BYTES),
