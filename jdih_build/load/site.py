@@ -69,10 +69,11 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     approvals = root / "approvals"
     policy = read_policy_files(root, problems)
     try:
-        keys = root_keys()
+        keys = root_keys(site=root)
     except RootKeyError as exc:
         problems.add(approvals / "sop.yaml", None, _("the root keys cannot be used: {exc}").format(exc=exc),
-                     _("set {root_keys_env} to the root public key line(s), or to the path of a file holding them").format(root_keys_env=ROOT_KEYS_ENV))
+                     _("set {root_keys_env} to the root public key line(s), or to the path of a file outside the "
+                       "site holding them; unset it (do not leave it empty) where no root keys are used").format(root_keys_env=ROOT_KEYS_ENV))
     else:
         if keys is not None:
             check_policy_signatures(approvals, policy, keys, problems)

@@ -42,17 +42,26 @@ def _key_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
-def root_keys(environ: Mapping[str, str] = os.environ) -> RootKeys | None:
-    """The root keys from JDIH_ROOT_KEYS, None when it is unset or empty; RootKeyError when it is set
-    but holds no usable key (fail closed: a mistyped CI variable must not turn the check off)."""
-    value = environ.get(ROOT_KEYS_ENV, "")
-    if not value.strip():
+def root_keys(environ: Mapping[str, str] = os.environ, site: Path | None = None) -> RootKeys | None:
+    """The root keys from JDIH_ROOT_KEYS, None when it is unset; RootKeyError when it is set but holds
+    no usable key. Fail closed: a CI variable that is set but blank (a secret that is missing) or a
+    mistyped one must not turn the check off, and a key file inside the site (`site`) is refused,
+    since whoever can push could then sign their own policy."""
+    value = environ.get(ROOT_KEYS_ENV)
+    if value is None:
         return None
+    if not value.strip():
+        raise RootKeyError(_("{variable} is set but empty (a CI secret or variable that is missing?)").format(
+            variable=ROOT_KEYS_ENV))
     lines = _key_lines(value)
     origin = f"{ROOT_KEYS_ENV}"
     if len(lines) == 1 and not lines[0].startswith(("ssh-", "ecdsa-", "sk-")):
         path = Path(lines[0]).expanduser()
         origin = f"{ROOT_KEYS_ENV} file {path}"
+        if site is not None and _inside(path, site):
+            raise RootKeyError(_("{variable} names {path}, a file inside the site: whoever can push to the "
+                                 "repository could change it and sign their own policy").format(
+                                     variable=ROOT_KEYS_ENV, path=path))
         try:
             lines = _key_lines(read_regular(path, MAX_KEYS_FILE_BYTES).decode("utf-8"))
         except FileNotFoundError:
@@ -70,6 +79,15 @@ def root_keys(environ: Mapping[str, str] = os.environ) -> RootKeys | None:
     if not keys:
         raise RootKeyError(_("{origin} holds no public key").format(origin=origin))
     return RootKeys(tuple(keys), origin)
+
+
+def _inside(path: Path, site: Path) -> bool:
+    """Whether `path`, links followed, lies in the site folder (or is a link into it)."""
+    try:
+        target = path.resolve()
+        return target.is_relative_to(site.resolve()) or path.absolute().is_relative_to(site.resolve())
+    except (OSError, RuntimeError):
+        return True   # cannot tell: refuse
 
 
 def verify_policy_file(data: bytes, signature: bytes, keys: RootKeys) -> str | None:

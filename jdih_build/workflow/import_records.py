@@ -78,13 +78,40 @@ class FeedError(Exception):
     """The feed as a whole cannot be read (not JSON, no list of records)."""
 
 
+MAX_DEPTH = 32   # a record is an object of scalars, perhaps a list or two; nothing real nests deeper
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit` before parsing it (the parser recurses: 100,000 nested
+    arrays would end in a RecursionError), naming the top-level element where it happens."""
+    depth = 0
+    element = -1
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth == 2:
+                element += 1
+            if depth > limit:
+                line = text.count("\n", 0, match.start()) + 1
+                raise FeedError(_("record {index} is nested more than {limit} levels deep (line {line}); a JDIHN "
+                                  "record is a flat object: export the feed again from the old site").format(
+                                      index=max(element, 0), limit=limit, line=line))
+        elif token in "]}":
+            depth -= 1
+
+
 def records_of(text: str) -> list[Any]:
     """The records of a feed: a JSON array, or the first array of objects an object wraps."""
+    check_depth(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(_("not JSON: {reason} (line {line}, column {column})").format(
             reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
+    except RecursionError:   # cannot happen below MAX_DEPTH; kept so that no traceback ever shows
+        raise FeedError(_("nested too deeply to read")) from None
     if isinstance(data, dict):
         wrapped = [v for v in data.values() if isinstance(v, list) and all(isinstance(i, dict) for i in v)]
         if not wrapped:

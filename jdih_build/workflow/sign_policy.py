@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         _err(_("error: {refusal}").format(refusal=refusal))
         return 1
     try:
-        keys = root_keys()
+        keys = root_keys(site=root)
     except RootKeyError as exc:
         _err(_("error: {exc}").format(exc=exc))
         return 1

@@ -108,3 +108,28 @@ def test_sign_policy_refuses_an_invalid_policy_and_a_non_root_key(kit: SiteKit, 
     other = keygen(tmp_path, "lain")
     run = run_command(sign_policy, "sign-policy", kit2.root, "--key", str(other))
     assert run.rc == 1 and "not one of the root keys" in run.err
+
+
+def test_h11_a_root_keys_file_inside_the_site_is_refused(kit: SiteKit, root_key: Path, monkeypatch) -> None:
+    out = signed_site(kit, root_key, monkeypatch)
+    planted = kit.root / "kunci-akar.pub"                 # a pusher's own key, committed to the site
+    planted.write_text(root_key.with_suffix(".pub").read_text())
+    monkeypatch.setenv(ROOT_KEYS_ENV, str(planted))
+    assert_refused(kit, out, "approvals/sop.yaml", "a file inside the site")
+    link = kit.root.parent / "akar-link.pub"               # a link from outside into the site is inside too
+    link.symlink_to(planted)
+    monkeypatch.setenv(ROOT_KEYS_ENV, str(link))
+    assert_refused(kit, out, "approvals/sop.yaml", "a file inside the site")
+    outside = kit.root.parent / "akar-luar.pub"
+    outside.write_text(root_key.with_suffix(".pub").read_text())
+    monkeypatch.setenv(ROOT_KEYS_ENV, str(outside))
+    assert build(kit.root, out, NOW).ok
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\n"])
+def test_h11_a_root_keys_variable_set_but_blank_is_refused(kit: SiteKit, root_key: Path, monkeypatch, blank: str) -> None:
+    out = signed_site(kit, root_key, monkeypatch)
+    monkeypatch.setenv(ROOT_KEYS_ENV, blank)
+    assert_refused(kit, out, "approvals/sop.yaml", "set but empty")
+    monkeypatch.delenv(ROOT_KEYS_ENV)                        # unset: the documented mode without root keys
+    assert build(kit.root, out, NOW).ok
