@@ -33,6 +33,12 @@ def revision_lines(gate: GateResult, root: Path) -> list[str]:
             lines.append(_("kept: {note_product_id} ({source}) was edited after its sign-offs; the approved revision "
                            "(commit {note_commit_12}) stays published until every step signs the new bytes (jdih status "
                            "{note_product_id})").format(note_product_id=note.product_id, source=source, note_commit_12=note.commit[:12]))
+        elif note.withdrawn is not None:
+            lines.append(_("withheld: {note_product_id} ({source}): the approval of its current files was taken away by "
+                           "{record}: {note_reason}. An older approved revision is never published in its place; sign "
+                           "the current files again, or correct them (jdih status {note_product_id})").format(
+                               note_product_id=note.product_id, source=source, record=rel(note.withdrawn, root),
+                               note_reason=note.reason))
         else:
             lines.append(_("OFFLINE: {note_product_id} ({source}) had a full set of sign-offs for other bytes, but its "
                            "approved revision cannot be published: {note_reason}. It is withheld: sign the edit (jdih "

@@ -15,6 +15,11 @@ Decisions (written down here because the contract is silent):
   history here, and is withheld (loudly) until it is signed again.
 - Where no such revision is found (no git, a shallow clone, bytes never committed), the product is
   withheld as before, and the build names it: it had a full set of sign-offs for other bytes.
+- The fallback is for an *edit* only (issue 18, H6). When a record that names the current bytes fails
+  (a `ditolak`, a signer who left the roster, a signature that does not verify), a decision on what
+  main holds now went against it: the product is withheld, never rolled back to older bytes, and the
+  note names the record. A rejected edit therefore takes the product down until the text is
+  corrected (and signed) or the approved file is restored from git.
 - `jdih serve --drafts` shows the edit itself, as a draft: the preview is for the editor's work.
 """
 
@@ -30,7 +35,9 @@ from datetime import datetime
 from pathlib import Path
 
 from jdih_build.gate.rules import (
+    RULE_HASHES,
     ApprovedRevision,
+    Failure,
     GateResult,
     RevisionNote,
     SignatureCheck,
@@ -71,6 +78,18 @@ def approved_sets(product: Product, records: Sequence[SignOff], sop: Sop) -> lis
         if files != current and required and required <= approved:
             found.append(Candidate(files, tuple(named), max(r.waktu for r in named)))
     return sorted(found, key=lambda c: (c.newest, c.files), reverse=True)
+
+
+def decision_against_current(verdict: Verdict, records: Sequence[SignOff]) -> Failure | None:
+    """The first failure of a record that names the product's current bytes, other than a mismatch of
+    hashes (that is the edit itself): a decision against what main holds now, which no older revision
+    may override."""
+    current = tuple(sorted(verdict.product.file_hashes.items()))
+    naming_current = {r.path for r in records if tuple(sorted(r.berkas)) == current}
+    for failure in verdict.failures:
+        if failure.record is not None and failure.record in naming_current and failure.rule != RULE_HASHES:
+            return failure
+    return None
 
 
 def _site_path(product: Product, name: str, content_dir: Path) -> Path | None:
@@ -127,13 +146,22 @@ class RevisionFinder:
         if not waiting:
             return gate
         products = {v.product.id: v.product for v in gate.verdicts}
-        lookup = self._lookup({pid: products[pid] for pid in waiting}, waiting)
+        verdicts_of = {v.product.id: v for v in gate.verdicts}
+        withdrawn = {pid: failure for pid in waiting
+                     if (failure := decision_against_current(verdicts_of[pid], by_folder.get(pid, []))) is not None}
+        lookup = self._lookup({pid: products[pid] for pid in waiting if pid not in withdrawn},
+                              {pid: found for pid, found in waiting.items() if pid not in withdrawn})
         verdicts: list[Verdict] = []
         notes: list[RevisionNote] = []
         for verdict in gate.verdicts:
             found = waiting.get(verdict.product.id)
             if found is None:
                 verdicts.append(verdict)
+                continue
+            if (against := withdrawn.get(verdict.product.id)) is not None:
+                verdicts.append(verdict)
+                notes.append(RevisionNote(verdict.product.id, verdict.product.source, False, "", against.message,
+                                          withdrawn=against.record))
                 continue
             restored, reason = self._first_valid(verdict.product, found, lookup)
             if restored is not None:

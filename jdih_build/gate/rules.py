@@ -93,6 +93,7 @@ class RevisionNote:
     restored: bool
     commit: str
     reason: str
+    withdrawn: Path | None = None   # the record that took the current bytes' approval away (no fallback)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
         "published": bool,                              # true too when the approved revision is kept
         "revision": null | {"kept": bool,               # edited after a full set of sign-offs: the
                             "commit": str,              #   approved revision is published (kept), or
-                            "reason": str},             #   could not be (reason): then it is withheld
+                            "reason": str,              #   could not be (reason): then it is withheld
+                            "withdrawn": null | str},   #   the record that took the approval of the
+                                                        #   current bytes away (no older revision then)
         "signed": [{                                    # one per SOP step with a record that counts
           "step": int, "kegiatan": str, "peran": str,   # the step, and the role the SOP gives it
           "validasi": bool,
@@ -119,7 +121,8 @@ def _product(t: ProductTiming, root: Path, note: RevisionNote | None) -> dict[st
         "judul": t.product.judul,
         "source": rel(t.product.source, root),
         "published": t.published or (note is not None and note.restored),
-        "revision": None if note is None else {"kept": note.restored, "commit": note.commit, "reason": note.reason},
+        "revision": None if note is None else {"kept": note.restored, "commit": note.commit, "reason": note.reason,
+                                               "withdrawn": rel(note.withdrawn, root) if note.withdrawn else None},
         "signed": [_signed(m, root) for m in t.measurements],
         "next_step": next_step,
         "overdue": overdue,
@@ -211,6 +214,10 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
     if revision is not None and revision["kept"]:
         state = paint(_("published (the approved revision, commit {revision_commit_12}); the edit awaits its sign-offs").format(
             revision_commit_12=revision['commit'][:12]), "warn")
+    elif revision is not None and revision.get("withdrawn"):
+        state = paint(_("WITHHELD: {record} took the approval of its current files away ({revision_reason}); an "
+                        "older revision is not published in its place").format(
+                            record=revision["withdrawn"], revision_reason=revision["reason"]), "bad")
     elif revision is not None:
         state = paint(_("WITHHELD, although it was approved for other bytes: {revision_reason}").format(revision_reason=revision['reason']), "bad")
     else:
