@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ from jdih_build.gate.rules import (
 from jdih_build.i18n import _
 from jdih_build.load.attachments import unsafe_name
 from jdih_build.load.content import read_product
-from jdih_build.load.git_history import GitHistory, HistoryLookup
+from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problems
 from jdih_build.model import Person, Product, SignOff, Site, Sop
 
@@ -135,8 +136,17 @@ class RevisionFinder:
         self.check_signature = check_signature
         self.content_dir = site.root / "content"
         self.people: dict[str, Person] = {p.nama: p for p in site.roster}
+        self._blob_sha: dict[str, str] = {}       # blob id -> sha256 of its bytes, once read
+        self._blob_copy: dict[str, Path] = {}     # blob id -> a file already written with its bytes
 
     def restore(self, gate: GateResult) -> GateResult:
+        try:
+            return self._restore(gate)
+        finally:
+            if self.history is not None:
+                self.history.close()
+
+    def _restore(self, gate: GateResult) -> GateResult:
         by_folder: dict[str, list[SignOff]] = defaultdict(list)
         for record in self.site.signoffs:
             by_folder[record.folder].append(record)
@@ -145,89 +155,129 @@ class RevisionFinder:
         waiting = {pid: found for pid, found in waiting.items() if found}
         if not waiting:
             return gate
-        products = {v.product.id: v.product for v in gate.verdicts}
         verdicts_of = {v.product.id: v for v in gate.verdicts}
         withdrawn = {pid: failure for pid in waiting
                      if (failure := decision_against_current(verdicts_of[pid], by_folder.get(pid, []))) is not None}
-        lookup = self._lookup({pid: products[pid] for pid in waiting if pid not in withdrawn},
-                              {pid: found for pid, found in waiting.items() if pid not in withdrawn})
+        # Only sets whose records pass every rule but the hashes are looked up (H8): a forged set that
+        # would fail anyway never makes the build read history.
+        viable = {pid: [c for c in found if self._would_pass(verdicts_of[pid].product, c)]
+                  for pid, found in waiting.items() if pid not in withdrawn}
+        versions = self._versions({pid: verdicts_of[pid].product for pid in viable}, viable)
         verdicts: list[Verdict] = []
         notes: list[RevisionNote] = []
         for verdict in gate.verdicts:
-            found = waiting.get(verdict.product.id)
-            if found is None:
+            pid = verdict.product.id
+            if pid not in waiting:
                 verdicts.append(verdict)
                 continue
-            if (against := withdrawn.get(verdict.product.id)) is not None:
+            if (against := withdrawn.get(pid)) is not None:
                 verdicts.append(verdict)
-                notes.append(RevisionNote(verdict.product.id, verdict.product.source, False, "", against.message,
+                notes.append(RevisionNote(pid, verdict.product.source, False, "", against.message,
                                           withdrawn=against.record))
                 continue
-            restored, reason = self._first_valid(verdict.product, found, lookup)
+            restored, reason = self._first_valid(verdict.product, viable[pid], waiting[pid], versions)
             if restored is not None:
                 verdicts.append(restored)
                 assert restored.revision is not None
-                notes.append(RevisionNote(verdict.product.id, verdict.product.source, True, restored.revision.commit, ""))
+                notes.append(RevisionNote(pid, verdict.product.source, True, restored.revision.commit, ""))
             else:
                 verdicts.append(verdict)
-                notes.append(RevisionNote(verdict.product.id, verdict.product.source, False, "", reason))
+                notes.append(RevisionNote(pid, verdict.product.source, False, "", reason))
         return GateResult(tuple(verdicts), gate.notices, tuple(notes))
 
-    def _lookup(self, products: dict[str, Product], waiting: dict[str, list[Candidate]]) -> HistoryLookup:
-        if self.history is None:
-            return HistoryLookup(unavailable=_("the site's git history is not read here"))
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for pid, candidates in waiting.items():
-            for candidate in candidates:
-                for name, sha in candidate.files:
-                    path = _site_path(products[pid], name, self.content_dir)
-                    relative = self.history.relative(path) if path is not None else None
-                    if relative is not None:
-                        wanted[relative].add(sha)
-        return self.history.lookup(wanted)
+    def _would_pass(self, product: Product, candidate: Candidate) -> bool:
+        verdict = evaluate_product(product, list(candidate.records), self.site.sop, self.people, self.now,
+                                   self.check_signature)
+        return all(f.rule == RULE_HASHES for f in verdict.failures)
 
-    def _first_valid(self, product: Product, candidates: list[Candidate], lookup: HistoryLookup) -> tuple[Verdict | None, str]:
+    def _relative(self, product: Product, name: str) -> tuple[Path, str] | None:
+        assert self.history is not None
+        path = _site_path(product, name, self.content_dir)
+        relative = self.history.relative(path) if path is not None else None
+        return (path, relative) if path is not None and relative is not None else None
+
+    def _versions(self, products: dict[str, Product], viable: dict[str, list[Candidate]]) -> dict[str, dict[str, str]]:
+        if self.history is None or not any(viable.values()):
+            return {}
+        wanted = {found[1] for pid, candidates in viable.items() for candidate in candidates
+                  for name, _sha in candidate.files if (found := self._relative(products[pid], name)) is not None}
+        return self.history.versions(sorted(wanted))
+
+    def _first_valid(self, product: Product, candidates: list[Candidate], all_sets: list[Candidate],
+                     versions: dict[str, dict[str, str]]) -> tuple[Verdict | None, str]:
         """The newest approved revision that passes the gate, or why there is none."""
-        if lookup.unavailable is not None:
-            return None, lookup.unavailable
+        if self.history is None:
+            return None, _("the site's git history is not read here")
+        if not candidates:   # every set fails a rule other than the hashes: say which, as the gate would
+            judged = evaluate_product(product, list(all_sets[0].records), self.site.sop, self.people, self.now,
+                                      self.check_signature)
+            first = next(f for f in judged.failures if f.rule != RULE_HASHES)
+            return None, _("the approved revision fails the gate: {value}").format(value=first.message)
+        if self.history.problem is not None:
+            return None, self.history.problem
         reasons: list[str] = []
         for number, candidate in enumerate(candidates):
-            verdict, reason = self._try(product, candidate, lookup, number)
-            if verdict is not None:
-                return verdict, ""
+            restored, reason = self._try(product, candidate, versions, number)
+            if restored is not None:
+                return restored, ""
             reasons.append(reason)
         reason = reasons[0]
-        if lookup.shallow:
+        if self.history.shallow:
             reason += _("; this is a shallow clone: fetch the whole history (git fetch --unshallow)")
         return None, reason
 
-    def _try(self, product: Product, candidate: Candidate, lookup: HistoryLookup, number: int) -> tuple[Verdict | None, str]:
-        assert self.history is not None
+    def _try(self, product: Product, candidate: Candidate, versions: dict[str, dict[str, str]],
+             number: int) -> tuple[Verdict | None, str]:
         if product.source_name not in dict(candidate.files):
             return None, _("the sign-offs name other files ({value}), not {product_source_name}").format(
                 value=', '.join(n for n, _ in candidate.files), product_source_name=product.source_name)
         try:
-            return self._materialised(product, candidate, lookup, self.files.folder() / product.id / str(number))
+            return self._materialised(product, candidate, versions, self.files.folder() / product.id / str(number))
         except OSError as exc:
             return None, _("the approved revision's files cannot be written to a temporary folder ({exc_strerror_or_exc})").format(
                 exc_strerror_or_exc=exc.strerror or exc)
 
-    def _materialised(self, product: Product, candidate: Candidate, lookup: HistoryLookup,
-                      base: Path) -> tuple[Verdict | None, str]:
+    def _blob_into(self, relative: str, sha: str, versions: dict[str, dict[str, str]], dest: Path) -> tuple[str | None, str]:
+        """Write the version of `relative` whose bytes have `sha` to `dest`: (its commit, "") or (None, why)."""
         assert self.history is not None
+        problem = ""
+        for blob_id, commit in versions.get(relative, {}).items():
+            known = self._blob_sha.get(blob_id)
+            if known is not None and known != sha:
+                continue
+            if known == sha and blob_id in self._blob_copy:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self._blob_copy[blob_id], dest)
+                return commit, ""
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fetched = self.history.fetch(blob_id, sha, dest)
+            if fetched.sha256 is None:
+                problem = fetched.error or ""
+                if self.history.problem is not None:
+                    break
+                continue
+            self._blob_sha[blob_id] = fetched.sha256
+            if fetched.sha256 == sha:
+                self._blob_copy[blob_id] = dest
+                return commit, ""
+        return None, problem
+
+    def _materialised(self, product: Product, candidate: Candidate, versions: dict[str, dict[str, str]],
+                      base: Path) -> tuple[Verdict | None, str]:
         md_copy: Path | None = None
         commit = ""
         for name, sha in candidate.files:
-            path = _site_path(product, name, self.content_dir)
-            relative = self.history.relative(path) if path is not None else None
-            blob = lookup.found.get((relative, sha)) if relative is not None and path is not None else None
-            if blob is None or path is None:
+            found = self._relative(product, name)
+            if found is None:
                 return None, _("no commit holds the approved bytes of {name}").format(name=name)
+            path, relative = found
             copy = base / "content" / path.relative_to(self.content_dir)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(blob.data)
+            given, problem = self._blob_into(relative, sha, versions, copy)
+            if given is None:
+                reason = _("no commit holds the approved bytes of {name}").format(name=name)
+                return None, reason + (f" ({problem})" if problem else "")
             if name == product.source_name:
-                md_copy, commit = copy, blob.commit
+                md_copy, commit = copy, given
         assert md_copy is not None
         problems = Problems(base)
         parsed = read_product(md_copy, base / "content", self.site.config, problems)
