@@ -182,6 +182,7 @@ class SiteConfig:
     zona_waktu: str = "Asia/Jakarta"   # IANA name: the office's clock (checked by load/settings.py)
     jenis: tuple[tuple[str, str], ...] = ()   # [tool.jdih.jenis]: the site's jenis and their singkatan_jenis
     ocr: bool | None = None                   # recognise scanned pages; None: where Tesseract is installed
+    ocr_batas_menit: float = 10.0             # the OCR time one build may spend; the rest waits (ocr_stage.py)
 
     def singkatan_of(self, jenis: str) -> str | None:
         return dict(self.jenis).get(jenis)

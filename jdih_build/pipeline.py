@@ -6,7 +6,6 @@ stage succeeded does the new site replace the old one (writer.swap_in).
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -15,6 +14,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from jdih_build.cache.feed_reuse import FeedReuse
+from jdih_build.cache.fingerprint import Fingerprints, site_fingerprint
+from jdih_build.cache.location import cache_problem
+from jdih_build.cache.placing import (
+    cached_outputs,
+    folder_state,
+    render_pages,
+    sweep,
+)
+from jdih_build.cache.spare import record_tree, recorded_tree, same_build, spare_path, take_spare
 from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.collector import collector_paused, freeze_made_so_far, frozen_for_the_build
 from jdih_build.gate.revisions import RevisionFiles, RevisionFinder
@@ -27,21 +36,9 @@ from jdih_build.load.site import NOT_A_SITE_FIX, load_site, not_a_site
 from jdih_build.model import Product, Site
 from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
-from jdih_build.publish.assemble import (
-    SiteFile,
-    cached_outputs,
-    folder_state,
-    render_pages,
-    sweep,
-    write_and_keep,
-)
 from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
 from jdih_build.publish.check_index import check_index
-from jdih_build.publish.feed_reuse import FeedReuse
-from jdih_build.publish.fingerprint import Fingerprints, site_fingerprint
-from jdih_build.publish.ocr import ocr_available
-from jdih_build.publish.pdf_info import PdfInfo, PdfLimits
-from jdih_build.publish.pdf_workers import read_pdfs
+from jdih_build.publish.pdf_stage import PdfReading, read_attachments, read_staged_pdfs
 from jdih_build.publish.render import (
     Output,
     Renderer,
@@ -51,7 +48,6 @@ from jdih_build.publish.render import (
 )
 from jdih_build.publish.search_index import SearchIndexError, build_search_index
 from jdih_build.publish.search_shards import SHARD_PRODUCTS, search_records, search_shards
-from jdih_build.publish.spare import record_tree, recorded_tree, same_build, spare_path, take_spare
 from jdih_build.publish.writer import (
     MARKER,
     MARKER_TEXT,
@@ -83,11 +79,12 @@ class BuildReport:
     files_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, for make bench
     rendered: int = 0            # page jobs rendered afresh (the others came from the cache)
+    ocr_pages: int = 0           # scanned pages recognised by this build (the others came from the cache)
     pages: int = 0               # page jobs in all
     unchanged: bool = False      # the destination already held exactly this site: nothing was written
-    reused_spare: bool = False   # staged in the site before last, brought up to date (publish/spare.py)
+    reused_spare: bool = False   # staged in the site before last, brought up to date (cache/spare.py)
     manifest: list[tuple[str, str]] | None = None   # every file of the site built: (path, sha256)
-    build_key: str | None = None    # what the whole site is made of (publish.spare.same_build)
+    build_key: str | None = None    # what the whole site is made of (cache.spare.same_build)
     site: Site | None = field(default=None, repr=False)             # what was built, for jdih serve's
     catalogue: Catalogue | None = field(default=None, repr=False)   # updates between builds (preview.hot)
 
@@ -123,24 +120,6 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
                 yield Output("assets/" + path.relative_to(assets).as_posix(), source=path)
 
 
-CACHE_DIR = ".jdih-cache"   # the default cache, inside the site (git-ignored)
-PdfReading = Callable[[dict[Path, str]], dict[Path, PdfInfo]]
-"""(staged copy -> its verified sha256) -> what was read from each."""
-
-
-_PDF_MEMO: dict[tuple[str, bool], PdfInfo] = {}   # (sha256 of a PDF, OCR) -> what was read, for this process's life
-
-
-def read_staged_pdfs(digests: dict[Path, str], ocr: bool = False) -> dict[Path, PdfInfo]:
-    """Read the staged PDFs in bounded workers (recognising scanned pages with `ocr`); a PDF with the
-    same bytes is read once per process (jdih serve rebuilds on every change). The digests are those
-    the copies were verified against."""
-    paths = list(digests)
-    todo = [p for p in paths if (digests[p], ocr) not in _PDF_MEMO]
-    _PDF_MEMO.update({(digests[p], ocr): info for p, info in read_pdfs(todo, PdfLimits(ocr=ocr)).items()})
-    return {p: _PDF_MEMO[(digests[p], ocr)] for p in paths}
-
-
 def attachment_outputs(products: list[Product]) -> list[Output]:
     """Each attachment as the exact bytes the sign-offs bind: the copy is verified against the
     sha256 taken at load, so a file swapped during the build is never published (writer.copy_verified)."""
@@ -170,17 +149,6 @@ def build(root: Path, out: Path, now: datetime, base_url: str | None = None,
             cache.commit({sha for _, sha in report.manifest})
             report.lap("cache", started)
     return report
-
-
-def cache_problem(cache_dir: Path, root: Path, out: Path) -> Problem | None:
-    """A cache folder must not lie in the sources (it would be read as input) nor in the output (the
-    next build replaces that folder, and would publish the cache)."""
-    cache, root, out = cache_dir.resolve(), root.resolve(), out.resolve()
-    for inside in (out, root / "content", root / "approvals", root / "templates"):
-        if cache == inside or cache.is_relative_to(inside) or inside.is_relative_to(cache):
-            return Problem(str(cache_dir), None, _("the cache folder cannot lie in or around {inside}").format(inside=inside),
-                           _("pass another --cache, e.g. {root_cache_dir}").format(root_cache_dir=root / CACHE_DIR))
-    return None
 
 
 def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_files: PdfReading, drafts: bool,
@@ -215,7 +183,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     try:
         with destination_lock(out):
             clean_leftovers(out)
-            spare = take_spare(cache, out)   # the site before last, to bring up to date (publish/spare.py)
+            spare = take_spare(cache, out)   # the site before last, to bring up to date (cache/spare.py)
             staging, present = spare if spare is not None else (new_staging(out), {})
             report.reused_spare = spare is not None
             kept = False
@@ -246,36 +214,6 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     return report
 
 
-def pdf_infos(files: list[Output], staging: Path, read_pdf_files: PdfReading, cache: BuildCache,
-              present: Mapping[str, str], ocr: Callable[[], bool] = lambda: False) -> tuple[dict[str, PdfInfo], list[SiteFile]]:
-    """What each attachment's PDF holds, by its approved sha256: from the cache, else read in bounded
-    workers from its verified copy in staging (returned: those copies). Only complete readings are
-    kept (a timeout may pass); one with scanned pages left unread is read again once OCR is on."""
-    table = cache.table("pdf")
-    infos: dict[str, PdfInfo] = {}
-    todo: list[Output] = []
-    for output in files:
-        sha = output.sha256 or ""
-        stored = table.get(sha)
-        if isinstance(stored, list) and len(stored) == 3 and isinstance(stored[1], str) and isinstance(stored[2], int) \
-                and not (stored[2] and ocr()):
-            infos[sha] = PdfInfo(stored[0], stored[1], unread=stored[2])
-        elif sha not in infos:
-            todo.append(output)
-    written: list[SiteFile] = []
-    if todo:
-        written, records = write_and_keep(staging, todo, cache, present)
-        for sha, record in records:
-            cache.record_blob(sha, record)
-        read = read_pdf_files({staging / path: sha for path, sha in written})
-        for (path, sha) in written:
-            info = read[staging / path]
-            infos[sha] = info
-            if info.error is None:
-                table.put(sha, [info.pages, info.text, info.unread])
-    return infos, written
-
-
 def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path, out: Path, read_pdf_files: PdfReading,
            drafts: bool, search: bool, progress: Progress | None, rel: Callable[[Path], str], workers: int,
            search_shard_size: int, cache: BuildCache, present: Mapping[str, str]) -> None:
@@ -287,18 +225,11 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
     source_date_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
         started = time.perf_counter()
-        # Asked only when a PDF is to be read (probing for Tesseract is a process start: not on every build).
-        ocr = functools.cache(lambda: site.config.ocr if site.config.ocr is not None else ocr_available())
-        reading = (lambda digests: read_staged_pdfs(digests, ocr=ocr())) if read_pdf_files is read_staged_pdfs \
-            else read_pdf_files
-        infos, read_copies = pdf_infos(files, staging, reading, cache, present, ocr)
+        pdfs = read_attachments(files, staging, cache, present, site.config, read_pdf_files, workers)
+        infos = pdfs.infos
+        report.warnings += pdfs.warnings
+        report.ocr_pages = pdfs.ocr_pages
         started = report.lap("pdf", started)
-        unread = [info.unread for info in infos.values() if info.unread]
-        if unread:
-            why = (_("Tesseract with its Indonesian data is not installed (Debian: tesseract-ocr, tesseract-ocr-ind)")
-                   if not ocr_available() else _("ocr = false in [tool.jdih]"))
-            report.warnings.append(_("{pages} scanned page(s) in {files} PDF(s) have no text and were left unread: {why}; "
-                                     "they are published without search text").format(pages=sum(unread), files=len(unread), why=why))
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.files("abstracts"))
         report.catalogue = catalogue
@@ -338,11 +269,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
             return reuse.remember(tail_outputs(site, catalogue, extra, source_date_epoch, reuse.fragment))
 
         written += cached_outputs(cache, "tail", tail_key, staging, make_tail, present)
-        copied = {path for path, _ in read_copies}
-        attached, records = write_and_keep(staging, [o for o in files if o.path not in copied], cache, present)
-        for sha, record in records:
-            cache.record_blob(sha, record)
-        written += attached + read_copies
+        written += pdfs.files
         started = report.lap("render", started)
         report.files_written = check_unique(path for path, _ in written)
         if shards is not None:

@@ -1,7 +1,14 @@
 """The cache folder: JSON tables of derived values and a store of file contents (blobs).
 
-    <cache>/tables/<name>/<b>.json   {"format": .., "salt": .., "entries": {key: value}}, b = 0..f
-    <cache>/blobs/ab/<sha256>    the bytes of an output file, hard-linked into the site it belongs to
+    <cache>/tables/<name>/<b>.json   <digest>\n{"format": .., "salt": .., "entries": {key: value}}, b = 0..f
+    <cache>/<store>/ab/<key>         jdih-cache <salt> <digest>\n<bytes>  (FileStore: one value a file)
+    <cache>/blobs/ab/<sha256>        the bytes of an output file, hard-linked into the site it belongs to
+
+Integrity (issue 18): every table bucket and every stored value carries a sha256 over the salt, its
+own name and its bytes, so damage (a flipped byte, a bucket or value moved to another name, a file
+cut short) is a miss, never a different value; a blob is placed only after its bytes hash to its
+name. The cache is not a trust boundary against someone who can write to its folder (they could
+recompute the digests): it must lie where the repository cannot put it (cache/location.py).
 
 A table is split into 16 buckets by key, so that one change rewrites a sixteenth of it. Values are
 plain JSON, never pickle: a cache restored from elsewhere can at worst be wrong, not run
@@ -28,8 +35,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-FORMAT = 1
-LIBRARIES = ("markdown", "jinja2", "MarkupSafe", "PyYAML", "pypdf", "pagefind", "pagefind_bin", "pagefind_bin_extended")
+FORMAT = 2
+# Every library whose output lands in the site through the cache: a new version of any of them (an nh3
+# sanitiser fix, a pypdf text fix, another PDFium) makes every entry a miss.
+LIBRARIES = ("markdown", "nh3", "jinja2", "MarkupSafe", "PyYAML", "pypdf", "pypdfium2", "cbor2", "pagefind",
+             "pagefind_bin", "pagefind_bin_extended")
+MAGIC = b"jdih-cache"
 
 
 def code_salt() -> str:
@@ -87,15 +98,25 @@ class Table:
         self.dirty.add(bucket_of(key))
 
 
+def _digest(salt: str, name: str, data: bytes) -> str:
+    """What binds stored bytes to the code that made them and the name they are stored under."""
+    digest = hashlib.sha256(f"{salt}\0{name}\0".encode("utf-8", "surrogatepass"))
+    digest.update(data)
+    return digest.hexdigest()
+
+
 class FileStore:
     """Values kept one file each (`<cache>/<name>/ab/<key>`), read only when needed: for values that
-    are large and mostly not needed again (an abstract's HTML). Files not used by a build are removed
-    when it commits."""
+    are large and mostly not needed again (an abstract's HTML). Each file starts with a header line
+    (the salt and a digest of the key and the value): another version's file, or a damaged one, is a
+    miss. Files not used by a build are removed when it commits."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, salt: str = "") -> None:
         self.folder = folder
+        self.salt = salt
         self.used: set[str] = set()
         self.changed = False
+        self.damaged = 0
         self._held: set[str] | None = None
 
     def path(self, key: str) -> Path | None:
@@ -103,7 +124,7 @@ class FileStore:
 
     def holds(self, key: str) -> bool:
         """Whether a value is stored for `key`: one listing of the store, not a stat per key (10,000
-        abstracts a build). A value removed since is a miss when read (`read` gives None)."""
+        abstracts a build). A value removed or damaged since is a miss when read (`read` gives None)."""
         if self.folder is None:
             return False
         if self._held is None:
@@ -124,17 +145,28 @@ class FileStore:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, data)
+        header = MAGIC + f" {self.salt} {_digest(self.salt, key, data)}\n".encode("ascii")
+        _atomic_write(path, header + data)
         self.changed = True
         if self._held is not None:
             self._held.add(key)
 
     def read(self, key: str) -> bytes | None:
+        """The value stored for `key`, or None when there is none, or it is another version's or damaged."""
         path = self.path(key)
         try:
-            return path.read_bytes() if path is not None else None
+            raw = path.read_bytes() if path is not None else None
         except OSError:
             return None
+        if raw is None:
+            return None
+        header, newline, data = raw.partition(b"\n")
+        parts = header.split(b" ")
+        if not newline or len(parts) != 3 or parts[0] != MAGIC or parts[1] != self.salt.encode("ascii") \
+                or parts[2] != _digest(self.salt, key, data).encode("ascii"):
+            self.damaged += 1
+            return None
+        return data
 
     def prune(self) -> None:
         if self.folder is None or not self.folder.is_dir():
@@ -154,6 +186,7 @@ class BuildCache:
         self._tables: dict[str, Table] = {}
         self._stores: dict[str, FileStore] = {}
         self._lock_fd: int | None = None
+        self._damaged = 0
 
     @property
     def enabled(self) -> bool:
@@ -200,8 +233,13 @@ class BuildCache:
     # -- tables ----------------------------------------------------------------------------------
     def files(self, name: str) -> FileStore:
         if name not in self._stores:
-            self._stores[name] = FileStore(None if self.folder is None else self.folder / name)
+            self._stores[name] = FileStore(None if self.folder is None else self.folder / name, self.salt)
         return self._stores[name]
+
+    @property
+    def damaged(self) -> int:
+        """Entries found damaged (or another version's) so far: each was a miss, and rebuilt."""
+        return self._damaged + sum(s.damaged for s in self._stores.values())
 
     def table(self, name: str) -> Table:
         if name not in self._tables:
@@ -214,8 +252,17 @@ class BuildCache:
             return entries
         for bucket in BUCKETS:
             try:
-                data = json.loads((self.folder / "tables" / name / f"{bucket}.json").read_bytes())
-            except (OSError, ValueError):
+                raw = (self.folder / "tables" / name / f"{bucket}.json").read_bytes()
+            except OSError:
+                continue
+            digest, newline, body = raw.partition(b"\n")
+            if not newline or digest != _digest(self.salt, f"{name}/{bucket}", body).encode("ascii"):
+                self._damaged += 1   # damaged, moved from another bucket or table, or another version's
+                continue
+            try:
+                data = json.loads(body)
+            except ValueError:
+                self._damaged += 1
                 continue
             if isinstance(data, dict) and data.get("format") == FORMAT and data.get("salt") == self.salt \
                     and isinstance(data.get("entries"), dict):
@@ -268,12 +315,19 @@ class BuildCache:
         return f"{self.folder}/blobs/{sha256[:2]}/{sha256}"   # a string: placing 20,000 files is hot
 
     def place_blob(self, sha256: str, target: Path) -> bool:
-        """Put the stored bytes `sha256` at `target` (a hard link, or a copy); False if not stored."""
+        """Put the stored bytes `sha256` at `target` (a hard link, or a copy); False if not stored, or
+        if its bytes no longer hash to `sha256` (H10: damage that kept the size and time): then the
+        blob is dropped and the caller writes the file afresh."""
         if self.folder is None:
             return False
         blob = self._blob_name(sha256)
         recorded = self.table("blobs").get(sha256)
         if recorded is None or not self._blob_intact(blob, recorded):
+            return False
+        if not hashes_to(blob, sha256):
+            self._damaged += 1
+            with contextlib.suppress(OSError):
+                os.unlink(blob)
             return False
         try:
             os.link(blob, target, follow_symlinks=False)
@@ -315,9 +369,10 @@ class BuildCache:
             folder = self.folder / "tables" / name
             folder.mkdir(exist_ok=True)
             for bucket in sorted(rewrite):
-                payload = json.dumps({"format": FORMAT, "salt": self.salt, "entries": kept[bucket]},
-                                     ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-                _atomic_write(folder / f"{bucket}.json", payload.encode("utf-8"))
+                body = json.dumps({"format": FORMAT, "salt": self.salt, "entries": kept[bucket]},
+                                  ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+                digest = _digest(self.salt, f"{name}/{bucket}", body).encode("ascii")
+                _atomic_write(folder / f"{bucket}.json", digest + b"\n" + body)
         wanted = set(blobs.used)
         for folder in (self.folder / "blobs").iterdir():
             if not folder.is_dir():
@@ -325,6 +380,23 @@ class BuildCache:
             for blob in folder.iterdir():
                 if blob.name not in wanted:
                     blob.unlink(missing_ok=True)
+
+
+def hashes_to(path: Path | str, sha256: str) -> bool:
+    """Whether the file's bytes (read without following a link) have this sha256."""
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return digest.hexdigest() == sha256
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from jdih_build import __version__, i18n
+from jdih_build.cache.location import cache_home, default_cache_dir
 from jdih_build.console.clock import EXIT_INVALID, EXIT_OK, EXIT_USAGE, now  # noqa: F401 - re-exported
 from jdih_build.console.progress import Progress
 from jdih_build.console.reporting import (
@@ -26,7 +27,7 @@ from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import evaluate
 from jdih_build.i18n import _
 from jdih_build.load.completeness import unfinished
-from jdih_build.pipeline import CACHE_DIR, build
+from jdih_build.pipeline import build
 
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
@@ -45,7 +46,7 @@ def _err(lines: list[str]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     site = Path(args.site)
     out = Path(args.out) if args.out else site / "output"
-    cache = None if args.no_cache else Path(args.cache) if args.cache else site / CACHE_DIR
+    cache = None if args.no_cache else Path(args.cache) if args.cache else default_cache_dir(site)
     with Progress(None, _("building")) as progress:
         report = build(site, out, now(), base_url=args.base_url, progress=progress, cache_dir=cache)
     if not report.ok:
@@ -103,8 +104,9 @@ def register_core(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help=_("where to write the site (default: SITE/output)"))
     p.add_argument("--base-url", metavar="URL", help=_("absolute URL the site is served from (overrides [tool.jdih] base_url and JDIH_BASE_URL)"))
     p.add_argument("--strict", action="store_true", help=_("exit 1 when any product is withheld"))
-    p.add_argument("--cache", metavar="DIR", help=_("keep what this build derived for the next one in DIR (default: SITE/{cache_dir}; an empty "
-                                                    "folder gives a cold build)").format(cache_dir=CACHE_DIR))
+    p.add_argument("--cache", metavar="DIR", help=_("keep what this build derived for the next one in DIR (default: a folder "
+                                                    "for this site in {cache_home}, outside the repository; an empty folder "
+                                                    "gives a cold build)").format(cache_home=cache_home()))
     p.add_argument("--no-cache", action="store_true", help=_("build from scratch and keep nothing"))
     p.set_defaults(run=cmd_build)
 

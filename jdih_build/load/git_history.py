@@ -151,6 +151,16 @@ class GitHistory:
             return {}
         return dict(answer[1])
 
+    def tracked(self, folder: Path) -> list[str] | None:
+        """A few of the files git tracks in `folder` (empty: none); None when that cannot be told."""
+        relative = self.relative(folder)
+        if relative is None:
+            return [] if self._top is None and self.problem is None else None
+        answer = self._ask("tracked", relative)
+        if answer is None or answer[0] != "ok":
+            return None
+        return list(answer[1])
+
     def fetch(self, blob_id: str, sha256: str, dest: Path) -> Fetched:
         """Write the blob to `dest` if its bytes have `sha256`; else say what they have, or why the
         blob cannot be read (that one object: the session goes on)."""

@@ -10,6 +10,7 @@ address-space limit, so that the parent can kill it when a read takes too long (
 Requests and answers travel over a pipe. First the child says where the repository is:
     ("ok", its work tree's top, shallow?) or ("error", why it cannot be read); then
     ("versions", [path, ...])      -> ("ok", {path: {blob id: oldest commit that gave it}})
+    ("tracked", folder)            -> ("ok", [a few paths git tracks in that folder])
     ("blob", blob id, sha256, dest) -> ("ok", sha256 of the bytes, size), writing `dest` only when the
                                        bytes have the sha256 asked for; or ("error", reason)
 Only regular files (modes 100644 and 100755) are versions: a gitlink, a link or a tree at a product's
@@ -54,6 +55,18 @@ def _versions(repo: Any, paths: list[str]) -> dict[str, dict[str, str]]:
                 continue   # a gitlink (160000), a symbolic link or a tree: never a version of a file
             path = new.path.decode("utf-8", "surrogateescape")
             found.setdefault(path, {})[new.sha.decode("ascii")] = entry.commit.id.decode("ascii")
+    return found
+
+
+def _tracked(repo: Any, prefix: str) -> list[str]:
+    """The paths in the index (what git tracks) at or below `prefix` (a few of them)."""
+    wanted = prefix.rstrip("/").encode("utf-8", "surrogateescape")
+    found = []
+    for path in repo.open_index():
+        if path == wanted or path.startswith(wanted + b"/"):
+            found.append(path.decode("utf-8", "surrogateescape"))
+            if len(found) >= 3:
+                break
     return found
 
 
@@ -123,6 +136,8 @@ def serve(conn: Connection, root: str, limits: ReaderLimits) -> None:
         try:
             if request[0] == "versions":
                 answer: tuple[Any, ...] = ("ok", _versions(session.repo, request[1]))
+            elif request[0] == "tracked":
+                answer = ("ok", _tracked(session.repo, request[1]))
             elif request[0] == "blob":
                 answer = session.blob(request[1], request[2], request[3])
             else:

@@ -61,12 +61,19 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
                      _("write ocr = true (recognise scanned pages) or ocr = false; leave it out to use OCR where "
                        "Tesseract is installed"))
         ocr = None
+    budget = section.get("ocr_batas_menit", 10.0)
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 <= budget <= 24 * 60:
+        problems.add(path, _line_of(text, "ocr_batas_menit"), _("[tool.jdih] ocr_batas_menit must be a number of minutes "
+                                                                 "from 0 to 1440"),
+                     _("write e.g. ocr_batas_menit = 10 (the OCR time one build may spend; later builds read the "
+                       "pages left over)"))
+        budget = 10.0
     for key in section:
-        if key in ("jenis", "ocr"):
+        if key in ("jenis", "ocr", "ocr_batas_menit"):
             continue
         if key not in KEYS:
             problems.add(path, _line_of(text, key), _("unknown key '{key}' in [tool.jdih]").format(key=key),
-                         _("remove it; allowed keys: {join_keys}").format(join_keys=', '.join(KEYS)))
+                         _("remove it; allowed keys: {join_keys}").format(join_keys=', '.join((*KEYS, "ocr", "ocr_batas_menit", "jenis"))))
     values: dict[str, str] = {}
     for key in KEYS:
         value = section.get(key)
@@ -114,6 +121,7 @@ def load_config(root: Path, problems: Problems, base_url_override: str | None = 
         zona_waktu=values.get("zona_waktu", "Asia/Jakarta"),
         jenis=jenis,
         ocr=ocr,
+        ocr_batas_menit=float(budget),
     )
 
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from jdih_build.cache.location import default_cache_dir
 from jdih_build.console import clock
 from jdih_build.console.reporting import gate_lines, problem_lines, summary
 from jdih_build.gate.rules import GateResult
 from jdih_build.i18n import _
-from jdih_build.pipeline import CACHE_DIR, BuildReport, build
+from jdih_build.pipeline import BuildReport, build
 from jdih_build.preview import hot
 from jdih_build.preview.hot import Served
 
@@ -166,7 +167,7 @@ class Builder:
         target = self.workdir / f"site-{self.builds}"
         started = time.monotonic()
         report = build(self.root, target, clock.now(), drafts=self.drafts, search=False,  # index only in jdih build
-                       cache_dir=self.root / CACHE_DIR / "preview")    # its own: jdih build may run meanwhile
+                       cache_dir=default_cache_dir(self.root) / "preview")    # its own: jdih build may run meanwhile
         elapsed = time.monotonic() - started
         if not report.ok:
             self._failed(report)

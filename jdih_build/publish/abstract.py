@@ -38,14 +38,20 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
+def sanitised(html_text: str) -> str:
+    """Only the allowed tags, attributes and URL schemes. Run on every abstract that is rendered,
+    converted now or read from the cache (issue 18: a cache entry is never trusted to be clean)."""
+    return nh3.clean(html_text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
+
+
 def to_safe_html(source: str) -> str:
     if not source.strip():
         return ""
     converted = _converter().reset().convert(source)
     # Headings inside an abstract start at h3: the page has its own h1 and h2.
     converted = re.sub(r"<(/?)h[12]>", r"<\1h3>", converted)
-    return nh3.clean(converted, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
+    return sanitised(converted)
 
 
 def plain(html_text: str) -> str:
@@ -120,5 +126,8 @@ def decode_abstract(data: bytes | None) -> Abstract | None:
     except ValueError:
         return None
     if isinstance(value, list) and len(value) == 4 and all(isinstance(part, str) for part in value):
-        return Abstract(*value)
+        # Sanitised again and the plain text derived again: what the cache holds is never shown as is.
+        intro, abstrak, catatan = (sanitised(part) if part else "" for part in value[:3])
+        text = " ".join(plain(part) for part in (intro, abstrak, catatan) if part)
+        return Abstract(intro, abstrak, catatan, text)
     return None

@@ -1,38 +1,66 @@
 """Text from scanned pages (issue 11): most PDFs a JDIH office uploads are scans of the signed paper,
-with no text layer. A page without text is rendered (pypdfium2, a maintained binding of PDFium) and
-recognised by Tesseract with its Indonesian data (Debian: tesseract-ocr, tesseract-ocr-ind).
+with no text layer. A page without text that draws an image is rendered (pypdfium2, a maintained
+binding of PDFium) and recognised by Tesseract with its Indonesian data (Debian: tesseract-ocr,
+tesseract-ocr-ind).
 
-It runs inside the bounded PDF workers (pdf_workers: address-space limit, wall time), one Tesseract
-thread each (the workers already spread over the cores), and what it reads is cached with the PDF's
-text by the file's sha256, so a scan is never recognised twice.
+One page is one task (publish/ocr_stage.py runs them in bounded workers, each with its own time
+limit); what a page gave is stored as soon as it is read, keyed by the PDF's sha256, the page and
+the engine (`engine()`: Tesseract's version, the sha256 of its language data, the rendering), so a
+new Tesseract or new language data reads the pages again and a scan is never recognised twice.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 LANGUAGE = "ind"
 DPI = 300
-PAGE_SECONDS = 120.0
+PAGE_SECONDS = 60.0          # Tesseract on one page; the task's own limit is a little longer
+TESSDATA = (Path("/usr/share/tesseract-ocr/5/tessdata"), Path("/usr/share/tesseract-ocr/4.00/tessdata"))
 
 
 @functools.lru_cache(maxsize=1)
 def ocr_available() -> bool:
     """Tesseract is installed with its Indonesian data."""
+    return engine() is not None
+
+
+@functools.lru_cache(maxsize=1)
+def engine() -> str | None:
+    """What the recognised text depends on, besides the page: Tesseract's version, the sha256 of the
+    language data it uses, the rendering. None where Tesseract or its Indonesian data is missing."""
     tesseract = shutil.which("tesseract")
     if tesseract is None:
-        return False
+        return None
     try:
-        done = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        version = subprocess.run([tesseract, "--version"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        return False
-    return LANGUAGE in done.stdout.split()
+        return None
+    if LANGUAGE not in langs.stdout.split():
+        return None
+    found = re.search(r'"([^"]+)"', langs.stdout)   # 'List of available languages in "/usr/share/.../tessdata/"'
+    folders = ([Path(found.group(1))] if found else []) + list(TESSDATA)
+    if os.environ.get("TESSDATA_PREFIX"):
+        folders.insert(0, Path(os.environ["TESSDATA_PREFIX"]))
+    data = next((folder / f"{LANGUAGE}.traineddata" for folder in folders if (folder / f"{LANGUAGE}.traineddata").is_file()), None)
+    digest = hashlib.sha256()
+    if data is not None:
+        with data.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    first = (version.stdout or version.stderr).splitlines()[:1]
+    from pypdfium2 import version as pdfium  # type: ignore[import-untyped]
+
+    return f"{first[0] if first else 'tesseract'} {LANGUAGE}:{digest.hexdigest()} pdfium:{pdfium.PDFIUM_INFO} " \
+           f"pypdfium2:{pdfium.PYPDFIUM_INFO} dpi:{DPI} psm:3"
 
 
 def _pgm(width: int, height: int, stride: int, pixels: bytes) -> bytes:
@@ -41,36 +69,31 @@ def _pgm(width: int, height: int, stride: int, pixels: bytes) -> bytes:
     return f"P5\n{width} {height}\n255\n".encode("ascii") + rows
 
 
-def recognise(path: Path, numbers: Iterable[int]) -> dict[int, str]:
-    """The text Tesseract reads on each page `numbers` (0-based) of the PDF; a page it cannot read is
-    left out (its text stays empty)."""
-    import pypdfium2  # type: ignore[import-untyped]
+def recognise_page(task: tuple[str, int]) -> str:
+    """The text Tesseract reads on page `number` (0-based) of the PDF at `path`; "" when it reads
+    nothing. Raises when the page cannot be rendered or Tesseract fails (the task's failure)."""
+    import pypdfium2
 
+    path, number = task
     tesseract = shutil.which("tesseract")
     if tesseract is None:
-        return {}
+        raise RuntimeError("tesseract is not installed")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}   # one thread: the workers already use every core
-    found: dict[int, str] = {}
-    document = pypdfium2.PdfDocument(str(path))
+    document = pypdfium2.PdfDocument(path)
     try:
-        with tempfile.TemporaryDirectory(prefix="jdih-ocr-") as tmp:
-            for number in numbers:
-                page = document[number]
-                try:
-                    bitmap = page.render(scale=DPI / 72, grayscale=True)
-                    image = Path(tmp) / f"{number}.pgm"
-                    image.write_bytes(_pgm(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
-                finally:
-                    page.close()
-                try:
-                    done = subprocess.run([tesseract, str(image), "stdout", "-l", LANGUAGE, "--psm", "3"],
-                                          capture_output=True, text=True, timeout=PAGE_SECONDS, env=env, check=False)
-                except (OSError, subprocess.TimeoutExpired):
-                    continue
-                finally:
-                    image.unlink(missing_ok=True)
-                if done.returncode == 0 and done.stdout.strip():
-                    found[number] = done.stdout
+        page = document[number]
+        try:
+            bitmap = page.render(scale=DPI / 72, grayscale=True)
+            image = _pgm(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
+        finally:
+            page.close()
     finally:
         document.close()
-    return found
+    with tempfile.TemporaryDirectory(prefix="jdih-ocr-") as tmp:
+        file = Path(tmp) / "page.pgm"
+        file.write_bytes(image)
+        done = subprocess.run([tesseract, str(file), "stdout", "-l", LANGUAGE, "--psm", "3"],
+                              capture_output=True, text=True, timeout=PAGE_SECONDS, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"tesseract exited with {done.returncode}")
+    return done.stdout

@@ -9,19 +9,18 @@ never a failed build: the PDF is still published, without page count or search t
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
 class PdfLimits:
-    seconds: float = 30.0                  # wall time for one PDF
+    seconds: float = 30.0                  # wall time for one PDF (its text layer; OCR is bounded apart)
     memory: int = 1536 * 1024 * 1024       # address space of a worker, bytes
     pages: int = 2000                      # pages whose text is read
     text_chars: int = 200_000              # text kept for search
-    ocr: bool = False                      # recognise pages without text (publish/ocr.py)
-    ocr_pages: int = 100                   # at most this many pages of one PDF
-    ocr_seconds: float = 900.0             # more wall time for a PDF when OCR is on
 
 
 @dataclass(frozen=True)
@@ -29,11 +28,16 @@ class PdfInfo:
     pages: int | None
     text: str
     error: str | None = None   # why the PDF could not be (fully) read; the build reports it as a warning
-    unread: int = 0            # pages without text that were not recognised (no OCR here): reported
+    unread: int = 0            # scanned pages whose text was not recognised (yet): reported
+    chunks: tuple[str, ...] = ()   # the text layer, page by page (the pages read)
+    scans: tuple[int, ...] = ()    # pages (0-based) without text that draw an image: what OCR can read
+    ocr: str = ""              # which recognised pages `text` holds, and by which engine (ocr_stage.py)
 
 
 def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
-    """Read one PDF in this process (the workers call this). Never raises for a bad PDF."""
+    """Read one PDF's text layer in this process (the workers call this). Never raises for a bad PDF.
+    A page without text is a scan only when it draws an image: a page with neither has nothing to
+    read, and is neither recognised nor reported."""
     if path.suffix.lower() != ".pdf":
         return PdfInfo(None, "")
     from pypdf import PdfReader
@@ -43,34 +47,67 @@ def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:
         reader = PdfReader(path, strict=False)
         pages = len(reader.pages)
         chunks: list[str] = []
-        blank: list[int] = []    # pages without a text layer: scans
+        scans: list[int] = []
         size = 0
+        inline: dict[Any, bool] = {}     # content stream -> draws an inline image (streams are shared)
         for number, page in enumerate(reader.pages):
             if size >= limits.text_chars:
                 break
             if number >= limits.pages:
-                return PdfInfo(pages, _joined(chunks, limits),
-                               f"only the text of the first {limits.pages} pages is searchable")
+                return PdfInfo(pages, joined(chunks, limits.text_chars),
+                               f"only the text of the first {limits.pages} pages is searchable",
+                               len(scans), tuple(chunks), tuple(scans))
             text = page.extract_text() or ""
-            if not text.strip():
-                blank.append(number)
+            if not text.strip() and draws_image(page, inline):
+                scans.append(number)
             chunks.append(text)
             size += len(text)
-        recognised: dict[int, str] = {}
-        if blank and limits.ocr:
-            from jdih_build.publish.ocr import recognise
-            recognised = recognise(path, blank[: limits.ocr_pages])
-            for number, text in recognised.items():
-                chunks[number] = text
-        return PdfInfo(pages, _joined(chunks, limits), unread=len(blank) - len(recognised))
+        return PdfInfo(pages, joined(chunks, limits.text_chars), unread=len(scans), chunks=tuple(chunks),
+                       scans=tuple(scans))
     except MemoryError:
         return PdfInfo(None, "", f"reading it needs more than the {limits.memory // 2**20} MiB memory limit")
     except Exception as exc:  # noqa: BLE001 - a malformed PDF is still published, without page count or text
         return PdfInfo(None, "", f"{type(exc).__name__}: {exc}")
 
 
-def _joined(chunks: list[str], limits: PdfLimits) -> str:
+_INLINE_IMAGE = re.compile(rb"(?:^|[\s>\]])BI[\s/]")
+
+
+def draws_image(page: Any, inline: dict[Any, bool], depth: int = 0) -> bool:
+    """Whether the page (or a form it draws, three levels down) uses an image XObject, or its
+    content holds an inline image (BI ... ID ... EI)."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if resources is not None else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    for ref in (xobjects or {}).values():
+        obj = ref.get_object()
+        subtype = obj.get("/Subtype")
+        if subtype == "/Image":
+            return True
+        if subtype == "/Form" and depth < 3 and draws_image(obj, inline, depth + 1):
+            return True
+    if depth:
+        return False
+    contents = page.get("/Contents")
+    refs = contents if isinstance(contents, list) else [contents] if contents is not None else []
+    if hasattr(contents, "get_object") and isinstance(contents.get_object(), list):
+        refs = list(contents.get_object())
+    for ref in refs:
+        marker = getattr(ref, "idnum", None), getattr(ref, "generation", None)
+        if marker not in inline or marker == (None, None):
+            try:
+                data = ref.get_object().get_data()
+            except Exception:  # noqa: BLE001 - an unreadable stream draws nothing we can read
+                data = b""
+            inline[marker] = bool(_INLINE_IMAGE.search(data))
+        if inline[marker]:
+            return True
+    return False
+
+
+def joined(chunks: list[str] | tuple[str, ...], text_chars: int) -> str:
     """The pages' text, each line's spaces tidied, pages apart by a blank line (the product page shows
     it as paragraphs; the search index does not mind the line breaks)."""
     pages = ["\n".join(" ".join(line.split()) for line in chunk.splitlines() if line.strip()) for chunk in chunks]
-    return "\n\n".join(page for page in pages if page)[: limits.text_chars]
+    return "\n\n".join(page for page in pages if page)[:text_chars]

@@ -40,10 +40,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from jdih_build.cache.placing import NOTHING, clear_for, place_all
 from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.i18n import _
 from jdih_build.parallel import fork_map
-from jdih_build.publish.assemble import NOTHING, clear_for, place_all
 from jdih_build.publish.search_bundle import SearchIndexError, canonicalise_bundle
 from jdih_build.publish.search_mirror import BUNDLE_DIR, SearchRecord, mirror_site, page_path
 

@@ -37,7 +37,7 @@ def cached_equals_cold(tmp_path: Path, change: Callable[[SiteKit], None], *, sea
     first = build(kit.root, out, before, cache_dir=cache, search=search)
     assert first.ok, first.problems
     # A change of another product first, so that the last build stages in the site before last (the
-    # spare tree, publish/spare.py) and must bring every file of it up to date.
+    # spare tree, cache/spare.py) and must bring every file of it up to date.
     kit.sign("kpt-3-2024", 2, when=datetime(2024, 2, 1, 11, 20, tzinfo=WIB))
     second = build(kit.root, out, before, cache_dir=cache, search=search)
     assert second.ok and not second.reused_spare, second.problems
@@ -171,6 +171,19 @@ def test_a_new_product_and_a_removed_one(tmp_path: Path) -> None:
     assert "produk/kpt-4-2024/index.html" in new and "produk/kpt-2-2024/index.html" not in new
 
 
+def read_bucket(path: Path) -> dict:
+    """A table bucket's JSON (after its digest line)."""
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
+def write_bucket(path: Path, data: dict) -> None:
+    """A bucket rewritten with a valid digest: what someone who can write the cache folder can do."""
+    from jdih_build.cache.store import _digest
+
+    body = json.dumps(data).encode()
+    path.write_bytes(_digest(data["salt"], f"{path.parent.name}/{path.stem}", body).encode() + b"\n" + body)
+
+
 @pytest.mark.parametrize("damage", ["tables", "values", "blobs", "abstracts"])
 def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
     """Garbage in the tables, values of the wrong shape under the right version, or blobs truncated
@@ -182,10 +195,10 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
                 if stored.is_file():
                     stored.write_text('["<script>x</script>"' if stored.name < "8" else "[1, 2, 3, 4]")
         elif damage == "values":
-            for table in (cache / "tables").glob("*/*.json"):
-                data = json.loads(table.read_text())
+            for table in (cache / "tables").glob("*/*.json"):   # with a valid digest: shapes are still checked
+                data = read_bucket(table)
                 data["entries"] = {key: [["x"], 7] if i % 2 else {"x": None} for i, key in enumerate(data["entries"])}
-                table.write_text(json.dumps(data))
+                write_bucket(table, data)
         elif damage == "tables":
             for table in (cache / "tables").glob("*/*.json"):
                 table.write_text('{"format": 1, "salt": "x", "entries": [1, 2]}' if "pages" in str(table) else "{not json")
@@ -254,11 +267,11 @@ def test_a_build_that_repairs_the_cache_keeps_every_page_for_the_next(tmp_path: 
     out, cache = tmp_path / "out", tmp_path / "cache"
     assert build(kit.root, out, NOW, cache_dir=cache).ok
     for table in (cache / "tables" / "signoffs").glob("*.json"):
-        data = json.loads(table.read_text())
+        data = read_bucket(table)
         data["entries"] = {key: ["rusak"] for key in data["entries"]}
-        table.write_text(json.dumps(data))
+        write_bucket(table, data)
     repairing = build(kit.root, out, NOW, cache_dir=cache)
     assert repairing.ok and not repairing.unchanged and repairing.rendered == 0
     assert build(kit.root, out, NOW, cache_dir=cache).unchanged
-    pages = sum(len(json.loads(t.read_text())["entries"]) for t in (cache / "tables" / "pages").glob("*.json"))
+    pages = sum(len(read_bucket(t)["entries"]) for t in (cache / "tables" / "pages").glob("*.json"))
     assert pages == repairing.pages

@@ -1,14 +1,14 @@
 """The page fingerprints cover every field of what a page reads: a model class that gains a field
-fails here until publish/fingerprint.py says how the field is covered."""
+fails here until cache/fingerprint.py says how the field is covered."""
 
 from __future__ import annotations
 
 import dataclasses
 
+from jdih_build.cache.fingerprint import ENTRY_PARTS
 from jdih_build.gate.rules import StepResult, Verdict
 from jdih_build.model import Attachment, SignOff
 from jdih_build.publish.catalogue import Entry, FileEntry, RelationLink
-from jdih_build.publish.fingerprint import ENTRY_PARTS
 from jdih_build.publish.pdf_info import PdfInfo
 
 

@@ -47,7 +47,7 @@ def test_empty_feeds_are_json_dumps_too(shipped) -> None:
 
 
 def test_entry_spans_are_found_from_lengths_and_a_wrong_join_keeps_nothing() -> None:
-    from jdih_build.publish.feed_reuse import _spans
+    from jdih_build.cache.feed_reuse import _spans
     from jdih_build.publish.feeds import _array
 
     parts = [b' {\n  "a": 1,\n  "b": 2\n }', b' {\n  "a": 3\n }', b' {\n  "c": ",\\n"\n }']

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sitekit import NOW, REPO, SiteKit
 
-from jdih_build.pipeline import build, read_staged_pdfs
-from jdih_build.publish.ocr import ocr_available
+from jdih_build.pipeline import build
+from jdih_build.publish.ocr import ocr_available, recognise_page
 from jdih_build.publish.pdf_info import PdfLimits, read_pdf
 
 SCAN = REPO / "content" / "keputusan-kpu" / "2016" / "kpt-kpu-134-2016.pdf"
@@ -26,10 +26,10 @@ def tesseract() -> None:
 
 def test_the_sample_scan_has_no_text_layer_and_ocr_reads_it() -> None:
     plain = read_pdf(SCAN, PdfLimits())
-    assert plain.text == "" and plain.unread == 2
-    read = read_pdf(SCAN, PdfLimits(ocr=True))
-    assert read.unread == 0 and ONLY_IN_THE_IMAGE in read.text.lower()
-    assert "KEPUTUSAN KOMISI PEMILIHAN UMUM" in read.text
+    assert plain.text == "" and plain.unread == 2 and plain.scans == (0, 1)   # both pages draw an image
+    read = recognise_page((str(SCAN), 0)) + recognise_page((str(SCAN), 1))
+    assert ONLY_IN_THE_IMAGE in read.lower()
+    assert "KEPUTUSAN KOMISI PEMILIHAN UMUM" in read
 
 
 def scanned_site(kit: SiteKit, ocr: str = "") -> None:
@@ -42,25 +42,21 @@ def scanned_site(kit: SiteKit, ocr: str = "") -> None:
 
 def test_the_build_recognises_a_scan_once(kit: SiteKit, tmp_path: Path) -> None:
     scanned_site(kit)
-    calls: list[dict] = []
-
-    def counting(digests: dict) -> dict:
-        calls.append(digests)
-        return read_staged_pdfs(digests, ocr=True)
-
-    first = build(kit.root, tmp_path / "out", NOW, cache_dir=tmp_path / "cache", read_pdf_files=counting)
-    assert first.ok and len(calls) == 1
+    first = build(kit.root, tmp_path / "out", NOW, cache_dir=tmp_path / "cache")
+    assert first.ok and first.ocr_pages == 2
     page = (tmp_path / "out" / "produk" / "kpt-pindai" / "index.html").read_text(encoding="utf-8")
     assert ONLY_IN_THE_IMAGE in page.lower()   # the document's text, readable on the page
-    again = build(kit.root, tmp_path / "out2", NOW, cache_dir=tmp_path / "cache", read_pdf_files=counting)
-    assert again.ok and len(calls) == 1, "a scan must never be recognised twice"
+    again = build(kit.root, tmp_path / "out2", NOW, cache_dir=tmp_path / "cache")
+    assert again.ok and again.ocr_pages == 0, "a scan must never be recognised twice"
+    assert ONLY_IN_THE_IMAGE in (tmp_path / "out2" / "produk" / "kpt-pindai" / "index.html").read_text().lower()
 
 
 def test_with_ocr_off_the_build_says_what_was_left_unread(kit: SiteKit, tmp_path: Path) -> None:
     scanned_site(kit, "ocr = false\n")
     report = build(kit.root, tmp_path / "out", NOW)
     assert report.ok
-    assert any("2 scanned page(s) in 1 PDF(s) have no text and were left unread" in w for w in report.warnings)
+    assert any("2 scanned page(s) in 1 PDF(s) are not recognised, because [tool.jdih] says ocr = false" in w
+               for w in report.warnings), report.warnings
 
 
 def test_ocr_must_be_a_boolean(kit: SiteKit) -> None:

@@ -1,5 +1,7 @@
-"""Assembling the site in staging: each page from the cache when what it reads is unchanged, else
-rendered afresh; every file written is kept in the cache's blob store for the next build.
+"""Placing the site in staging: each page from the cache when what it reads is unchanged, else
+rendered afresh; every file written is kept in the cache's blob store for the next build. A file
+from the cache (a blob, or the spare tree's copy) is used only after its bytes hash to what the
+build asked for.
 
 A file is placed by hard link (a copy across file systems), so an unchanged site of 20,000 files costs
 links, not renders. Attachments are placed only from a blob of exactly their approved sha256, else
@@ -16,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jdih_build.cache.store import BuildCache
+from jdih_build.cache.store import BuildCache, hashes_to
 from jdih_build.parallel import fork_map
 from jdih_build.publish.render import Output, PageJob, Renderer, render_job
 from jdih_build.publish.writer import check_relative, copy_verified
@@ -43,8 +45,8 @@ def clear_for(target: Path, relative: str, sha: str | None, present: Mapping[str
     found = present.get(relative)
     if found is None:
         return False
-    if sha is not None and found == sha:
-        return True
+    if sha is not None and found == sha and hashes_to(target, sha):
+        return True   # checked, not trusted: the spare shares its files' bytes with the blobs (H10)
     target.unlink(missing_ok=True)
     return False
 

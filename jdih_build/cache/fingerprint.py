@@ -53,7 +53,7 @@ ENTRY_PARTS = {
     "RelationLink": ("kind", "label", "target", "catatan", "rujukan", "url"),
     "FileEntry": ("attachment", "info"),
     "Attachment": ("name", "path", "size", "sha256"),
-    "PdfInfo": ("pages", "text", "error", "unread"),
+    "PdfInfo": ("pages", "text", "error", "unread", "chunks", "scans", "ocr"),   # chunks, scans: from the bytes
     "SignOff": ("path", "folder", "produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan",
                 "raw", "signature"),
 }
@@ -88,7 +88,7 @@ class Fingerprints:
                            tuple((r.kind, r.label, self.product(r.target) if r.target else None, r.catatan, r.rujukan, r.url)
                                  for r in entry.relations),
                            tuple((f.attachment.name, f.attachment.size, f.attachment.sha256, f.info.pages, f.info.error,
-                                  _sha(f.info.text) if f.info.error else None, f.info.unread) for f in entry.files),
+                                  _sha(f.info.text) if f.info.error else None, f.info.unread, f.info.ocr) for f in entry.files),
                            entry.last_updated.isoformat(), entry.draft,
                            verdict.revision.commit if verdict.revision is not None else None)
             # The abstract is converted from the product's own text: covered by its fingerprint. A PDF's

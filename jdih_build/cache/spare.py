@@ -4,7 +4,7 @@ and 10,000 folders. The published folder is still exchanged whole (writer.swap_i
 instant wholly the old or wholly the new site.
 
 A tree is recorded with its files (path -> sha256) and a fingerprint of their state on disk
-(assemble.folder_state); a spare whose state differs from its record (anything edited, added or
+(cache.placing.folder_state); a spare whose state differs from its record (anything edited, added or
 removed since) is not reused but removed, and the build starts from an empty folder.
 """
 
@@ -14,8 +14,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from jdih_build.cache.placing import SiteFile, folder_state, manifest_key, stored_files
 from jdih_build.cache.store import BuildCache
-from jdih_build.publish.assemble import SiteFile, folder_state, manifest_key, stored_files
 from jdih_build.publish.writer import remove_later
 
 

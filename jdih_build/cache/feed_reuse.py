@@ -40,6 +40,8 @@ class FeedReuse:
                     index = {k: (int(a), int(b)) for k, a, b in value["index"]}
                 except (OSError, ValueError, TypeError):
                     text, index = b"", {}
+                if hashlib.sha256(text).hexdigest() != value["blob"]:
+                    text, index = b"", {}   # damaged: every entry is made afresh
                 self._old[name] = (text, index)
         return self._old[name]
 

@@ -1,0 +1,122 @@
+"""The attachments of the published products in staging, and what their PDFs hold.
+
+Every attachment is first written to staging through the verifying copy (or placed from a blob whose
+bytes hash to its approved sha256); the PDFs' text layers are read from those copies in bounded
+workers (or taken from the cache, keyed by the sha256 alone: the text layer depends on nothing
+else but the code, which salts the cache); then, where OCR is on, their scanned pages are recognised
+within the build's OCR budget (ocr_stage.py). The warnings say why pages stay unread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jdih_build.cache.placing import SiteFile, write_and_keep
+from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.i18n import _
+from jdih_build.model import SiteConfig
+from jdih_build.publish.ocr import engine
+from jdih_build.publish.ocr_stage import OcrSummary, with_ocr
+from jdih_build.publish.pdf_info import PdfInfo, PdfLimits, joined
+from jdih_build.publish.pdf_workers import read_pdfs
+from jdih_build.publish.render import Output
+
+PdfReading = Callable[[dict[Path, str]], dict[Path, PdfInfo]]
+"""(staged copy -> its verified sha256) -> what was read from each."""
+
+_PDF_MEMO: dict[str, PdfInfo] = {}   # sha256 of a PDF -> its text layer, for this process's life (jdih serve)
+
+
+def read_staged_pdfs(digests: dict[Path, str]) -> dict[Path, PdfInfo]:
+    """Read the staged PDFs' text layers in bounded workers; a PDF with the same bytes is read once per
+    process. The digests are those the copies were verified against."""
+    paths = list(digests)
+    todo = [p for p in paths if digests[p] not in _PDF_MEMO]
+    _PDF_MEMO.update({digests[p]: info for p, info in read_pdfs(todo, PdfLimits()).items()})
+    return {p: _PDF_MEMO[digests[p]] for p in paths}
+
+
+@dataclass
+class PdfStage:
+    infos: dict[str, PdfInfo] = field(default_factory=dict)     # by the attachment's sha256
+    files: list[SiteFile] = field(default_factory=list)          # every attachment written to staging
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0                                            # scanned pages recognised by this build
+
+
+def _stored(value: object) -> PdfInfo | None:
+    if not (isinstance(value, list) and len(value) == 3 and (value[0] is None or isinstance(value[0], int))
+            and isinstance(value[1], list) and all(isinstance(c, str) for c in value[1])
+            and isinstance(value[2], list) and all(isinstance(n, int) for n in value[2])):
+        return None
+    chunks, scans = tuple(value[1]), tuple(value[2])
+    return PdfInfo(value[0], joined(chunks, PdfLimits().text_chars), unread=len(scans), chunks=chunks, scans=scans)
+
+
+def read_attachments(outputs: list[Output], staging: Path, cache: BuildCache, present: Mapping[str, str],
+                     config: SiteConfig, read_pdf_files: PdfReading = read_staged_pdfs,
+                     workers: int | None = None) -> PdfStage:
+    stage = PdfStage()
+    files, records = write_and_keep(staging, outputs, cache, present)
+    for sha, record in records:
+        cache.record_blob(sha, record)
+    stage.files = files
+    table = cache.table("pdf")
+    todo: dict[Path, str] = {}
+    for path, sha in files:
+        if not path.lower().endswith(".pdf") or sha in stage.infos:
+            continue
+        stored = _stored(table.get(key_of("pdf", sha)))
+        if stored is not None:
+            stage.infos[sha] = stored
+        elif staging / path not in todo:
+            todo[staging / path] = sha
+    if todo:
+        for copy, info in read_pdf_files(todo).items():
+            sha = todo[copy]
+            stage.infos[sha] = info
+            if info.error is None:
+                table.put(key_of("pdf", sha), [info.pages, list(info.chunks), list(info.scans)])
+    for _path, sha in files:   # an attachment that is not a PDF: no pages, no text
+        stage.infos.setdefault(sha, PdfInfo(None, ""))
+    _recognise(stage, staging, cache, config, workers)
+    return stage
+
+
+def _recognise(stage: PdfStage, staging: Path, cache: BuildCache, config: SiteConfig, workers: int | None) -> None:
+    scanned = {sha: info for sha, info in stage.infos.items() if info.scans}
+    if not scanned:
+        return
+    pages = sum(len(info.scans) for info in scanned.values())
+    if config.ocr is False:
+        stage.warnings.append(_("{pages} scanned page(s) in {files} PDF(s) are not recognised, because [tool.jdih] "
+                                "says ocr = false; they are published without search text").format(pages=pages, files=len(scanned)))
+        return
+    found = engine()
+    if found is None:
+        stage.warnings.append(_("{pages} scanned page(s) in {files} PDF(s) are not recognised: Tesseract with its "
+                                "Indonesian data is not installed (Debian: tesseract-ocr, tesseract-ocr-ind); they are "
+                                "published without search text").format(pages=pages, files=len(scanned)))
+        return
+    copies = {sha: staging / path for path, sha in stage.files if sha in scanned}
+    merged, summary = with_ocr(scanned, copies, cache.files("ocr"), found, config.ocr_batas_menit * 60, workers)
+    stage.infos.update(merged)
+    stage.ocr_pages = summary.recognised
+    stage.warnings += ocr_warnings(summary, config)
+
+
+def ocr_warnings(summary: OcrSummary, config: SiteConfig) -> list[str]:
+    warnings = []
+    if summary.left_for_later:
+        warnings.append(_("{pages} scanned page(s) wait for OCR: this build spent its OCR time ([tool.jdih] "
+                          "ocr_batas_menit = {minutes:g}); the next builds recognise them, and the pages show their "
+                          "text from then on").format(pages=summary.left_for_later, minutes=config.ocr_batas_menit))
+    if summary.failed:
+        warnings.append(_("{pages} scanned page(s) could not be recognised (first: {first}); they are published "
+                          "without search text").format(pages=summary.failed, first=summary.failures[0]))
+    if summary.beyond_cap:
+        warnings.append(_("{pages} scanned page(s) beyond the first {cap} of a PDF are not recognised").format(
+            pages=summary.beyond_cap, cap=100))
+    return warnings
