@@ -58,10 +58,23 @@ def abstract_source(md: Path) -> bytes:
     return next(p.abstrak for p in site.products if p.id == PID).encode()
 
 
+def planted_pdf_text(folder: Path, pdf: Path, salt: str) -> None:
+    """H3: a `tables/pdf` bucket that makes the approved PDF's text say something else."""
+    from jdih_build.cache.store import FORMAT, bucket_of, key_of
+
+    key = key_of("pdf", hashlib.sha256(pdf.read_bytes()).hexdigest())
+    bucket = bucket_of(key)
+    body = json.dumps({"format": FORMAT, "salt": salt, "entries": {key: [1, ["TEKS PALSU " + SCRIPT], []]}}).encode()
+    path = folder / "tables" / "pdf" / f"{bucket}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_digest(salt, f"pdf/{bucket}", body).encode() + b"\n" + body)
+
+
 def test_h1_a_committed_cache_is_never_read_by_a_fresh_clone(kit: SiteKit, tmp_path: Path) -> None:
     kit.add_product(PID)
     kit.sign_all(PID)
     planted_abstract(kit.root / ".jdih-cache", abstract_source(kit.products[PID]), code_salt())
+    planted_pdf_text(kit.root / ".jdih-cache", kit.products[PID].with_suffix(".pdf"), code_salt())
     git(kit.root, "init", "-q")
     git(kit.root, "add", "-A")
     git(kit.root, "add", "-f", ".jdih-cache")            # a pusher commits a cache folder
@@ -71,6 +84,7 @@ def test_h1_a_committed_cache_is_never_read_by_a_fresh_clone(kit: SiteKit, tmp_p
     assert main(["build", "--site", str(clone)]) == 0      # the default cache lies outside the clone
     assert "<script>alert" not in published_text(clone / "output")
     assert "onerror" not in published_text(clone / "output")
+    assert "TEKS PALSU" not in published_text(clone / "output")      # H3
     assert not default_cache_dir(clone).is_relative_to(clone)
 
 
