@@ -80,9 +80,14 @@ def generate(count: int, root: Path, pdf_share: float = 0.0, seed: int = 2023102
     for name in ("sop.yaml", "petugas.yaml"):
         shutil.copyfile(REPO / "approvals" / name, root / "approvals" / name)
     config = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    (root / "pyproject.toml").write_text(config[config.index("[tool.jdih]"):], encoding="utf-8")
+    settings = config[config.index("[tool.jdih]"):config.index("[tool.jdih.jenis]")]
+    products = list(module.make_products(count, seed))
+    # The corpus's own controlled jenis list (the sample's would refuse the peer's jenis and singkatan).
+    jenis = dict(sorted({p["jenis"]: p["singkatan_jenis"] for p in products}.items()))
+    table = "".join(f'"{name}" = "{short}"\n' for name, short in jenis.items())
+    (root / "pyproject.toml").write_text(settings + "[tool.jdih.jenis]\n" + table, encoding="utf-8")
     every = round(1 / pdf_share) if pdf_share > 0 else 0
-    for number, p in enumerate(module.make_products(count, seed)):
+    for number, p in enumerate(products):
         folder = root / "content" / p["jenis"].lower().replace(" ", "-") / str(p["tahun"])
         folder.mkdir(parents=True, exist_ok=True)
         pdf = bool(every) and number % every == 0
