@@ -33,6 +33,7 @@ from jdih_build.load.completeness import unfinished
 from jdih_build.load.git_history import GitHistory
 from jdih_build.load.problems import Problem
 from jdih_build.load.site import NOT_A_SITE_FIX, load_site, not_a_site
+from jdih_build.load.upgrade import upgrade_notes
 from jdih_build.model import Product, Site
 from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
@@ -61,6 +62,7 @@ from jdih_build.publish.writer import (
     remove_later,
     swap_in,
 )
+from jdih_build.theme import asset_files
 
 T = TypeVar("T")
 
@@ -113,11 +115,8 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
     yield Output("robots.txt", feeds.robots(site.config))
     yield from check_index(catalogue, site.config)   # cek/: every published file by its sha256
     yield Output(MARKER, MARKER_TEXT)
-    assets = site.templates_dir / "assets"
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                yield Output("assets/" + path.relative_to(assets).as_posix(), source=path)
+    for name, path in asset_files(site.templates_dir).items():   # the theme's, the site's own in their place
+        yield Output("assets/" + name, source=path)
 
 
 def attachment_outputs(products: list[Product]) -> list[Output]:
@@ -176,6 +175,7 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
         report.gate = RevisionFinder(site, GitHistory(site.root), revision_files, now).restore(report.gate)
     report.site = site
     report.lap("gate", started)
+    report.warnings += upgrade_notes(site.root)
     report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
     report.warnings += [f"{problems.rel(u.product.source)}{f':{u.line}' if u.line else ''}: {u.message} - {u.fix}"
                         for p in site.products for u in unfinished(p)]

@@ -19,6 +19,7 @@ from jdih_build.cache.store import key_of
 from jdih_build.model import Product, SignOff, Site
 from jdih_build.publish.catalogue import Catalogue, Entry, Group
 from jdih_build.publish.render import PageJob, page_entries
+from jdih_build.theme import template_dirs
 
 
 def _sha(data: bytes | str | None) -> str | None:
@@ -42,7 +43,7 @@ def site_fingerprint(site: Site, salt: str, drafts: bool, source_date_epoch: str
     """What every page may read besides its entries: the code, the settings, the SOP and roster,
     the templates and assets, the preview mode, whether search is built and the fixed build date."""
     return key_of("site", salt, repr(site.config), repr(site.sop), repr(site.roster),
-                  templates_fingerprint(site.templates_dir), drafts, source_date_epoch, search)
+                  tuple(templates_fingerprint(d) for d in template_dirs(site.templates_dir)), drafts, source_date_epoch, search)
 
 
 # The fields of each class `Fingerprints.entry` covers, checked against the classes by a test.

@@ -32,9 +32,9 @@ from jdih_build.pipeline import build
 # Modules under jdih_build/ that each add one command: `register(commands, site_option)` adds the
 # sub-parser and sets `run` to a function(args) -> exit code.
 COMMAND_MODULES: tuple[str, ...] = (
-    "jdih_build.preview.serve", "jdih_build.workflow.approve", "jdih_build.workflow.new",
-    "jdih_build.workflow.status", "jdih_build.workflow.sop_report", "jdih_build.workflow.sign_policy",
-    "jdih_build.workflow.import_command",
+    "jdih_build.preview.serve", "jdih_build.workflow.signing.approve", "jdih_build.workflow.catalogue.new",
+    "jdih_build.workflow.reporting.status", "jdih_build.workflow.reporting.sop_report", "jdih_build.workflow.signing.sign_policy",
+    "jdih_build.workflow.catalogue.import_command", "jdih_build.workflow.catalogue.init",
 )
 
 

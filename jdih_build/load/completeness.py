@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from jdih_build.i18n import _
 from jdih_build.model import Product
 
-# The lines `jdih new` writes into the abstract's skeleton (workflow/new_files.abstract_skeleton).
+# The lines `jdih new` writes into the abstract's skeleton (workflow/catalogue/new_files.abstract_skeleton).
 _PLACEHOLDER = re.compile(r"^[ \t]*-[ \t]*(?:(?:Pertimbangan|Dasar hukum|Isi)[ \t]*:[ \t]*)?\.\.\.[ \t]*$", re.MULTILINE)
 
 

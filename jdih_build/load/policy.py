@@ -25,7 +25,7 @@ def read_input(path: Path | str, problems: Problems, what: str, cap: int) -> byt
         return read_regular(path, cap)
     except FileNotFoundError:
         problems.add(Path(path), None, _("{what} is missing").format(
-            what=what), _("create {path_path_name} (see CONTRACT section 3 or the README)").format(path_path_name=Path(path).name))
+            what=what), _("create {path_path_name} (docs/format-berkas.md, sections 1-2)").format(path_path_name=Path(path).name))
     except InputFileError as exc:
         problems.add(Path(path), None, f"{what}: {exc.message}", exc.fix)
     except OSError as exc:
@@ -48,7 +48,7 @@ def parse_yaml(path: Path, data: bytes, problems: Problems, what: str) -> Node |
         problems.add(path, exc.line, exc.message, exc.fix)
         return None
     if tree is None or (isinstance(tree, Scalar) and tree.is_null):
-        problems.add(path, None, _("{what} is empty").format(what=what), _("write its fields (see CONTRACT sections 3-4), or delete the file"))
+        problems.add(path, None, _("{what} is empty").format(what=what), _("write its fields (docs/format-berkas.md), or delete the file"))
         return None
     return tree
 
@@ -69,7 +69,7 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
     if tree is None:
         return None
     if not isinstance(tree, YMap):
-        problems.add(path, 1, _("the SOP must be a mapping of `key: value` lines"), _("see CONTRACT section 3"))
+        problems.add(path, 1, _("the SOP must be a mapping of `key: value` lines"), _("see docs/format-berkas.md, sections 1-2"))
         return None
     before = len(problems)
     f = Fields(tree, path, problems, _("the SOP"))
@@ -112,7 +112,7 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     if tree is None:
         return None
     if not isinstance(tree, YSeq) or not all(isinstance(item, YMap) for item in tree):
-        problems.add(path, 1, _("the roster must be a list of people (`- nama: ...`)"), _("see CONTRACT section 3"))
+        problems.add(path, 1, _("the roster must be a list of people (`- nama: ...`)"), _("see docs/format-berkas.md, sections 1-2"))
         return None
     before = len(problems)
     people: list[Person] = []

@@ -96,7 +96,7 @@ def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
     if tree is None:
         return None
     if not isinstance(tree, YMap):
-        problems.add(path, 1, _("a sign-off must be a mapping of `key: value` lines"), _("see CONTRACT section 4"))
+        problems.add(path, 1, _("a sign-off must be a mapping of `key: value` lines"), _("see docs/format-berkas.md, section 3"))
         return None
     f = Fields(tree, path, problems, _("the sign-off"))
     f.check_known(RECORD_KEYS)

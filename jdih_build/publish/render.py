@@ -29,6 +29,7 @@ from jdih_build.publish.catalogue import (
     Group,
 )
 from jdih_build.publish.statistics import statistics
+from jdih_build.theme import template_dirs
 
 PAGE_SIZE = 20
 HOME_LATEST = 10
@@ -59,9 +60,10 @@ def root_for(path: str) -> str:
 
 
 def make_environment(templates_dir: Path, zone: tzinfo | None = None) -> jinja2.Environment:
-    """The templates' environment; times are shown on the office's clock (`zone`)."""
+    """The templates' environment: the site's own templates/ first, then the default theme
+    (theme.py); times are shown on the office's clock (`zone`)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(templates_dir)]),
         autoescape=True,                       # never off: every value from content is escaped
         undefined=jinja2.StrictUndefined,      # a typo in a template fails the build, not the page
         trim_blocks=True,

@@ -113,3 +113,19 @@ def test_no_code_decides_from_the_words_of_a_message() -> None:
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if pattern.search(line) or re.search(r"\bin\s+\w+\.message\s+for\b", line)]
     assert offenders == []
+
+
+def test_every_document_a_message_names_ships_with_the_tool() -> None:
+    """Messages point users to documents they have: docs/ ships in the wheel and `jdih init` copies the
+    guides into the site (never the CONTRACT, which no user has)."""
+    import re
+
+    from jdih_build.workflow.catalogue.init import GUIDES
+
+    repo = Path(__file__).resolve().parents[2]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (repo / "jdih_build").rglob("*.py"))
+    named = set(re.findall(r"docs/([a-z-]+\.md)", text))
+    assert named and named <= set(GUIDES), named - set(GUIDES)
+    assert all((repo / "docs" / name).is_file() for name in GUIDES)
+    messages = [m for m in re.findall(r'_\("([^"]*)"', text) if "CONTRACT" in m]
+    assert messages == []

@@ -191,7 +191,7 @@ def test_a_record_naming_a_path_outside_content_is_not_looked_up(approved: SiteK
 def status(root: Path) -> dict:
     import io
 
-    from jdih_build.workflow.status import run_status
+    from jdih_build.workflow.reporting.status import run_status
 
     out, err = io.StringIO(), io.StringIO()
     assert run_status(root, None, True, NOW, out, err) == 0, err.getvalue()

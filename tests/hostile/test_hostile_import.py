@@ -11,8 +11,8 @@ import pytest
 from sitekit import SiteKit, tree_bytes
 
 from jdih_build.cli.main import main
-from jdih_build.workflow.import_command import run_import
-from jdih_build.workflow.import_records import MAX_DEPTH
+from jdih_build.workflow.catalogue.import_command import run_import
+from jdih_build.workflow.catalogue.import_records import MAX_DEPTH
 
 GOOD = {"idData": "1", "jenis": "Keputusan", "noPeraturan": "1", "judul": "Keputusan Nomor 1 Tahun 2024 tentang Uji",
         "tahun_pengundangan": "2024", "tanggal_penetapan": "2024-01-01", "status": "Berlaku"}

@@ -97,7 +97,7 @@ def test_v2_serve_uses_the_allow_list_not_the_system_table(tmp_path: Path) -> No
 def test_v2_new_takes_only_a_pdf(kit: SiteKit, tmp_path: Path) -> None:
     from sitekit import run_command
 
-    from jdih_build.workflow import new as scaffold
+    from jdih_build.workflow.catalogue import new as scaffold
     fake = tmp_path / "naskah.xht"
     fake.write_bytes(MINIMAL_PDF)
     run = run_command(scaffold, "new", kit.root, "--judul", "Uji", "--jenis", "Keputusan", "--nomor", "1",

@@ -12,7 +12,7 @@ from sitekit import NOW, SiteKit, run_command, tree_bytes
 
 from jdih_build.load.trust import POLICY_NAMESPACE, ROOT_KEYS_ENV
 from jdih_build.pipeline import build
-from jdih_build.workflow import sign_policy
+from jdih_build.workflow.signing import sign_policy
 
 
 def keygen(tmp_path: Path, name: str) -> Path:

@@ -9,7 +9,7 @@ from sitekit import NOW, PRODUCT, SiteKit
 
 from jdih_build.cli.main import main
 from jdih_build.pipeline import build
-from jdih_build.workflow.new_files import abstract_skeleton
+from jdih_build.workflow.catalogue.new_files import abstract_skeleton
 
 SCAFFOLD = abstract_skeleton("peraturan", {"tahun": 2024, "nomor": "1", "judul": "Keputusan Uji", "jenis": "Keputusan"})
 

@@ -16,8 +16,8 @@ from jdih_build.gate.rules import evaluate
 from jdih_build.load.problems import Problems
 from jdih_build.load.signoffs import RECORD_KEYS, read_signoff
 from jdih_build.load.site import load_site
-from jdih_build.workflow import approve, signoff_file
-from jdih_build.workflow.signoff_file import yaml_quote
+from jdih_build.workflow.signing import approve, signoff_file
+from jdih_build.workflow.signing.signoff_file import yaml_quote
 
 REPO = Path(__file__).resolve().parents[2]
 PRODUCT = "kpt-1-2024"

@@ -17,8 +17,8 @@ from sitekit import MINIMAL_PDF, NOW, REPO, SiteKit, tree_bytes
 from jdih_build.cli.main import main
 from jdih_build.load.site import load_site
 from jdih_build.pipeline import build
-from jdih_build.workflow import import_write
-from jdih_build.workflow.import_command import run_import
+from jdih_build.workflow.catalogue import import_write
+from jdih_build.workflow.catalogue.import_command import run_import
 
 # shared/domain/jdih-standard.md 1.3, verbatim: BPHN's ILDIS sample, record 1.
 ILDIS = {

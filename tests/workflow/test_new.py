@@ -14,8 +14,8 @@ from sitekit import Run, run_command
 from jdih_build.load.content import split_front_matter
 from jdih_build.load.site import load_site
 from jdih_build.model import TIPE_DOKUMEN
-from jdih_build.workflow import new as scaffold
-from jdih_build.workflow.new_files import derive_id
+from jdih_build.workflow.catalogue import new as scaffold
+from jdih_build.workflow.catalogue.new_files import derive_id
 
 REPO = Path(__file__).resolve().parents[2]
 PDF_BYTES = b"%PDF-1.4\n% naskah contoh\n%%EOF\n"

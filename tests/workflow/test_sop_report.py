@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from jdih_build.cli import main as cli
-from jdih_build.workflow.sop_report import (
+from jdih_build.workflow.reporting.sop_report import (
     DETAIL_HEADER,
     SUMMARY_HEADER,
     Period,
     lama,
     run_report,
 )
-from jdih_build.workflow.sop_timing import median, percentile
+from jdih_build.workflow.reporting.sop_timing import median, percentile
 
 # The small test site (five steps: 1 proposal, 2 hand-over, 3 and 4 validasi, 5 upload) of test_status.
 _spec = importlib.util.spec_from_file_location("_status_site", Path(__file__).with_name("test_status.py"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jdih_build.cli import main as cli
-from jdih_build.workflow.status import duration, run_status, wants_colour
+from jdih_build.workflow.reporting.status import duration, run_status, wants_colour
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=WIB)

@@ -22,8 +22,8 @@ from jdih_build.load.problems import Problems
 from jdih_build.load.strict_yaml import Scalar, YamlError, YMap, parse
 from jdih_build.model import SiteConfig
 from jdih_build.publish import formatting
-from jdih_build.workflow.new_fields import PDF_MAGIC
-from jdih_build.workflow.signoff_file import yaml_quote, yaml_scalar
+from jdih_build.workflow.catalogue.new_fields import PDF_MAGIC
+from jdih_build.workflow.signing.signoff_file import yaml_quote, yaml_scalar
 
 # --------------------------------------------------------------------------------------------------
 # Ids and paths

@@ -25,8 +25,8 @@ from jdih_build.load.content import read_product
 from jdih_build.load.filetypes import is_allowed_attachment, safe_name
 from jdih_build.load.problems import Problems
 from jdih_build.model import SiteConfig
-from jdih_build.workflow.import_records import Mapped, Refused
-from jdih_build.workflow.new_files import existing_ids, front_matter, product_folder
+from jdih_build.workflow.catalogue.import_records import Mapped, Refused
+from jdih_build.workflow.catalogue.new_files import existing_ids, front_matter, product_folder
 
 MANIFEST = ".jdih-import.json"
 

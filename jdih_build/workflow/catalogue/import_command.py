@@ -22,8 +22,8 @@ from jdih_build.console.reporting import problem_lines, rel
 from jdih_build.i18n import _
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
-from jdih_build.workflow.import_records import FeedError, Mapped, Refused, map_record, records_of
-from jdih_build.workflow.import_write import ImportWriteError, apply, plan
+from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, records_of
+from jdih_build.workflow.catalogue.import_write import ImportWriteError, apply, plan
 
 EXIT_OK, EXIT_SOME_REFUSED, EXIT_USAGE = 0, 1, 2
 MAX_FEED_BYTES = 1 << 30

@@ -69,7 +69,7 @@ from jdih_build.gate.rules import GateResult, RevisionNote, evaluate
 from jdih_build.i18n import _
 from jdih_build.model import Site
 from jdih_build.publish.formatting import zone_label
-from jdih_build.workflow.sop_timing import (
+from jdih_build.workflow.reporting.sop_timing import (
     REASON_TEXT,
     Measurement,
     ProductTiming,

@@ -26,7 +26,7 @@ from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
 from jdih_build.i18n import _
 from jdih_build.load.completeness import unfinished
 from jdih_build.model import Person, Product, SignOff, Site, Step
-from jdih_build.workflow.approve_checks import (
+from jdih_build.workflow.signing.approve_checks import (
     ROSTER_FILE,
     SOP_FILE,
     Refusal,
@@ -40,13 +40,13 @@ from jdih_build.workflow.approve_checks import (
     office_now,
     parse_at,
 )
-from jdih_build.workflow.signing_key import (
+from jdih_build.workflow.signing.signing_key import (
     PASSPHRASE_ENV,
     PassphraseSource,
     load_signing_key,
     passphrase_from_environment_or_terminal,
 )
-from jdih_build.workflow.signoff_file import (
+from jdih_build.workflow.signing.signoff_file import (
     format_waktu,
     record_path,
     render_record,

@@ -22,7 +22,7 @@ from jdih_build.load.policy import load_roster, load_sop
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
 from jdih_build.model import TIPE_DOKUMEN
-from jdih_build.workflow.new_fields import (
+from jdih_build.workflow.catalogue.new_fields import (
     FIELDS,
     Asker,
     ask_optional,
@@ -30,7 +30,7 @@ from jdih_build.workflow.new_fields import (
     collect,
     parse_id,
 )
-from jdih_build.workflow.new_files import (
+from jdih_build.workflow.catalogue.new_files import (
     Plan,
     check_pdf,
     derive_id,

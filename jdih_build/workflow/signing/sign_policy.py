@@ -24,7 +24,7 @@ from jdih_build.load.trust import (
     root_keys,
 )
 from jdih_build.workflow.atomic import write_atomic
-from jdih_build.workflow.signing_key import open_private_key, passphrase_from_environment_or_terminal
+from jdih_build.workflow.signing.signing_key import open_private_key, passphrase_from_environment_or_terminal
 
 
 def _err(line: str) -> None:

@@ -12,7 +12,7 @@ from jdih_build.console.reporting import rel
 from jdih_build.gate.rules import Failure, Verdict
 from jdih_build.i18n import _
 from jdih_build.model import Person, SignOff, Site, Step
-from jdih_build.workflow.signoff_file import format_waktu
+from jdih_build.workflow.signing.signoff_file import format_waktu
 
 # --------------------------------------------------------------------------------------------------
 # Refusals

@@ -42,8 +42,9 @@ from jdih_build.i18n import _
 from jdih_build.model import Site
 from jdih_build.publish import formatting
 from jdih_build.publish.charts import angka, bar_chart, with_unit
+from jdih_build.theme import template_dirs
 from jdih_build.workflow.atomic import write_atomic
-from jdih_build.workflow.sop_timing import (
+from jdih_build.workflow.reporting.sop_timing import (
     Measurement,
     ProductTiming,
     StepSummary,
@@ -54,7 +55,6 @@ from jdih_build.workflow.sop_timing import (
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 HTML_NAME, CSV_NAME, DETAIL_NAME = "laporan-sop.html", "laporan-sop.csv", "laporan-sop-rinci.csv"
 TEMPLATE = "laporan-sop.html"
-BUILDER_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PROTECTED = ("content", "approvals", ".git")
 
 SUMMARY_HEADER = ("langkah", "kegiatan", "pelaksana", "validasi", "mutu_baku_menit", "rentang_diukur", "batas_menit",
@@ -234,7 +234,7 @@ def report_context(report: Report) -> dict[str, Any]:
 
 
 def environment(site: Site) -> jinja2.Environment:
-    folders = [str(p) for p in (site.templates_dir, BUILDER_TEMPLATES) if p.is_dir()]
+    folders = [str(p) for p in template_dirs(site.templates_dir)]
     return jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from jdih_build import sshsig
 from jdih_build.i18n import _
 from jdih_build.model import Person
-from jdih_build.workflow.approve_checks import ROSTER_FILE, Refusal
+from jdih_build.workflow.signing.approve_checks import ROSTER_FILE, Refusal
 
 PASSPHRASE_ENV = "JDIH_KEY_PASSPHRASE"
 

@@ -1,0 +1,1 @@
+"""The reporting commands: jdih status, and jdih report with the timing of each SOP step."""
