@@ -121,6 +121,12 @@ def default_signature_check(data: bytes, signature: bytes, public_key: str) -> s
     return None
 
 
+def key_option(sop: Sop) -> str:
+    """What a suggested `jdih approve` needs besides the step and the name: --key where the SOP makes
+    signatures wajib (a suggestion without it would be refused)."""
+    return " --key KEYFILE" if sop.tanda_tangan == "wajib" else ""
+
+
 def _a(role: str) -> str:
     """'an administrator', 'a pengarah' (Indonesian has no article: the role alone)."""
     return (_("an {role}") if role[:1] in "aeiou" else _("a {role}")).format(role=role)
@@ -172,7 +178,7 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
                 step_no=step.no, person_nama=person.nama, step_pelaksana=step.pelaksana),
                  _("have a {step_pelaksana} sign step {step_no}").format(step_pelaksana=step.pelaksana, step_no=step.no))
         if not person.active_on(record.waktu.date()):
-            period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
+            period = _("{start} to {end}").format(start=person.aktif_sejak or "...", end=person.aktif_sampai or "...")
             fail(RULE_ROLE, _("step {step_no}: {person_nama} was not active on {record_waktu_date} (active {period})").format(
                 step_no=step.no, person_nama=person.nama, record_waktu_date=record.waktu.date(), period=period),
                  _("have a {step_pelaksana} who is active sign step {step_no}").format(step_pelaksana=step.pelaksana, step_no=step.no))
@@ -186,14 +192,17 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
     if missing or extra or changed:
         parts = []
         if changed:
-            parts.append(_("changed since it was signed: ") + ", ".join(changed))
+            # Either the file was edited after the sign-off, or the signer signed bytes their checkout had
+            # before it was brought up to date: the record cannot tell which, so the message says both.
+            parts.append(_("signed for other bytes than it has now (edited since, or signed on a checkout that was not "
+                           "up to date): ") + ", ".join(changed))
         if missing:
             parts.append(_("not covered: ") + ", ".join(missing))
         if extra:
             parts.append(_("not part of the product: ") + ", ".join(extra))
         fail(RULE_HASHES, _("step {step_no}: the files do not match the sign-off ({join_parts})").format(step_no=step.no, join_parts='; '.join(parts)),
              _("if the change is intended, step {step_no} must be signed again (jdih approve {product_id} "
-               "--step {step_no})").format(step_no=step.no, product_id=product.id))
+               "--step {step_no}{key})").format(step_no=step.no, product_id=product.id, key=key_option(sop)))
 
     # 5.4: approved, not in the future, not before the previous sign-off.
     if record.keputusan != "disetujui":
@@ -258,8 +267,9 @@ def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people:
             who = _(" (e.g. --by '{holders_0}')").format(holders_0=holders[0]) if holders else ""
             failures.append(Failure(RULE_MISSING, step.no, _("step {step_no} ({step_kegiatan}) has no sign-off by {a_step_pelaksana}").format(
                 step_no=step.no, step_kegiatan=step.kegiatan, a_step_pelaksana=_a(step.pelaksana)),
-                                    _("the {step_pelaksana} signs it: jdih approve {product_id} --step {step_no}{who}").format(
-                                        step_pelaksana=step.pelaksana, product_id=product.id, step_no=step.no, who=who)))
+                                    _("the {step_pelaksana} signs it: jdih approve {product_id} --step {step_no}{who}{key}").format(
+                                        step_pelaksana=step.pelaksana, product_id=product.id, step_no=step.no, who=who,
+                                        key=key_option(sop))))
         if record is not None:
             failures += _check_record(product, step, record, sop, people, previous, now, check_signature)
             others = [n for n in signers[record.oleh] if n != step.no]

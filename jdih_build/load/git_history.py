@@ -151,6 +151,14 @@ class GitHistory:
             return {}
         return dict(answer[1])
 
+    def behind(self) -> tuple[str, int] | None:
+        """(upstream, commits of it that HEAD lacks) as the last `git fetch` left them, or None."""
+        answer = self._ask("behind")
+        if answer is None or answer[0] != "ok" or answer[1] is None:
+            return None
+        upstream, count = answer[1]
+        return str(upstream), int(count)
+
     def tracked(self, folder: Path) -> list[str] | None:
         """A few of the files git tracks in `folder` (empty: none); None when that cannot be told."""
         relative = self.relative(folder)

@@ -58,6 +58,34 @@ def _versions(repo: Any, paths: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
+def _behind(repo: Any, cap: int = 1000) -> tuple[str, int] | None:
+    """(the upstream's name, how many of its commits HEAD lacks) as the last fetch left them; None
+    without a branch that tracks an upstream."""
+    target = repo.refs.read_ref(b"HEAD")
+    if not target or not target.startswith(b"ref: refs/heads/"):
+        return None
+    branch = target[len(b"ref: refs/heads/"):]
+    config = repo.get_config()
+    try:
+        remote = config.get((b"branch", branch), b"remote")
+        merge = config.get((b"branch", branch), b"merge")
+    except KeyError:
+        return None
+    if not remote or not merge or remote == b".":
+        return None
+    upstream = b"refs/remotes/" + remote + b"/" + merge.removeprefix(b"refs/heads/")
+    try:
+        theirs, ours = repo.refs[upstream], repo.head()
+    except KeyError:
+        return None
+    count = 0
+    for _entry in repo.get_walker(include=[theirs], exclude=[ours]):
+        count += 1
+        if count >= cap:
+            break
+    return upstream.removeprefix(b"refs/remotes/").decode("utf-8", "replace"), count
+
+
 def _tracked(repo: Any, prefix: str) -> list[str]:
     """The paths in the index (what git tracks) at or below `prefix` (a few of them)."""
     wanted = prefix.rstrip("/").encode("utf-8", "surrogateescape")
@@ -136,6 +164,8 @@ def serve(conn: Connection, root: str, limits: ReaderLimits) -> None:
         try:
             if request[0] == "versions":
                 answer: tuple[Any, ...] = ("ok", _versions(session.repo, request[1]))
+            elif request[0] == "behind":
+                answer = ("ok", _behind(session.repo))
             elif request[0] == "tracked":
                 answer = ("ok", _tracked(session.repo, request[1]))
             elif request[0] == "blob":

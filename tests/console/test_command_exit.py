@@ -25,3 +25,26 @@ def test_output_reaches_a_pipe_and_the_exit_code_is_kept(kit: SiteKit, tmp_path:
     (kit.root / "approvals" / "sop.yaml").unlink()
     failed = jdih("build", "--site", str(kit.root), "--out", str(tmp_path / "public"), "--no-cache")
     assert failed.returncode == 1 and "sop.yaml" in failed.stdout + failed.stderr
+
+
+def test_a_reader_that_goes_away_gives_no_traceback(tmp_path: Path) -> None:
+    """`jdih status | head -1`: the pipe closes early; the command ends quietly (issue 19)."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    script = (f"import sys; sys.argv = ['jdih', 'status', '--site', {str(repo)!r}]\n"
+              "from jdih_build.cli import main as m\n"
+              "real = m.main\n"
+              "def many():\n"
+              "    rc = real()\n"
+              "    for _ in range(20000): print('baris tambahan untuk mengisi pipa')\n"
+              "    return rc\n"
+              "m.main = many\nm.run()\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()                       # the reader goes away, as head does
+    err = process.stderr.read().decode()
+    assert process.wait(60) == 141, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

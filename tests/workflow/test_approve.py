@@ -222,7 +222,7 @@ def test_refuses_when_an_earlier_approval_no_longer_counts(site: Path) -> None:
     pdf.write_bytes(pdf.read_bytes() + b"% changed\n")
     err = refused(site, PRODUCT, "--step", "5", "--by", "Adi Admin", "--at", CHAIN[1][2])
     assert "approvals/kpt-1-2024/04-web_admin.yaml: rule 5.3: step 4" in err
-    assert "changed since it was signed: kpt-1-2024.pdf" in err
+    assert "signed for other bytes than it has now (edited since, or signed on a checkout that was not up to date): kpt-1-2024.pdf" in err
 
 
 def test_refuses_second_validation_step_by_the_same_person(site: Path) -> None:
@@ -561,3 +561,55 @@ def test_ids_and_waiting_together_or_neither_is_a_usage_error(site: Path) -> Non
 def test_a_first_name_suggests_the_full_roster_name(site: Path) -> None:
     err = refused(site, PRODUCT, "--step", "4", "--by", "Wina")
     assert "did you mean 'Wina Web'?" in err
+
+
+# --------------------------------------------------------------------------------------------------
+# issue 19: the upload step, and the suggested commands under tanda_tangan: wajib
+
+
+def test_the_upload_step_is_refused_before_every_validasi_step_is_signed(site: Path) -> None:
+    sign_chain(site, upto=5)                                   # steps 4 and 5 of 4, 5, 7, 8
+    err = refused(site, PRODUCT, "--step", "10", "--by", "Wina Web", "--at", "2024-01-09T11:00:00+07:00")
+    assert "step 10" in err and "7, 8" in err and "jdih status kpt-1-2024" in err
+    for step, name, at in CHAIN[2:]:
+        assert jdih(site, PRODUCT, "--step", str(step), "--by", name, "--at", at).rc == 0
+    result = jdih(site, PRODUCT, "--step", "10", "--by", "Wina Web", "--at", "2024-01-09T11:00:00+07:00")
+    assert result.rc == 0, result.err
+
+
+def test_suggestions_carry_the_key_where_signatures_are_wajib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = {name: make_key(tmp_path / "keys", name.split()[0].lower()) for _, name, _ in CHAIN}
+    site = make_site(tmp_path / "site", wajib=True, keys={name: line for name, (_, line) in keys.items()})
+    result = jdih(site, PRODUCT, "--step", "4", "--by", "Wina Web", "--at", CHAIN[0][2], "--key", str(keys["Wina Web"][0]))
+    assert result.rc == 0, result.err
+    assert "jdih approve kpt-1-2024 --step 5 --by 'Adi Admin' --key KEYFILE" in result.out, result.out
+    loaded, _problems = load_site(site)
+    assert loaded is not None
+    verdict = evaluate(loaded, datetime.now(UTC)).verdicts[0]
+    assert all("--key KEYFILE" in f.fix for f in verdict.failures if f.rule == "5.0")
+    plain = make_site(tmp_path / "plain")
+    result = jdih(plain, PRODUCT, "--step", "4", "--by", "Wina Web", "--at", CHAIN[0][2])
+    assert "--key" not in result.out
+
+
+def test_a_signer_behind_the_upstream_is_warned(tmp_path: Path) -> None:
+    """Issue 19: approve on a stale checkout says so (the upstream as the last fetch saw it)."""
+    def git(cwd: Path, *args: str) -> None:
+        subprocess.run(["git", "-C", str(cwd), "-c", "user.name=U", "-c", "user.email=u@x", "-c", "commit.gpgsign=false",
+                        *args], check=True, capture_output=True)
+
+    origin = make_site(tmp_path / "origin")
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "one")
+    subprocess.run(["git", "clone", "-q", str(origin), str(tmp_path / "clone")], check=True)
+    clone = tmp_path / "clone"
+    result = jdih(clone, PRODUCT, "--step", "4", "--by", "Wina Web", "--at", CHAIN[0][2])
+    assert result.rc == 0 and "behind" not in result.err, result.err
+    (origin / "README").write_text("baru\n")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "two")
+    git(clone, "fetch", "-q")
+    result = jdih(clone, PRODUCT, "--step", "5", "--by", "Adi Admin", "--at", CHAIN[1][2])
+    assert result.rc == 0
+    assert "1 commit(s) behind origin/main" in result.err and "git pull" in result.err

@@ -321,3 +321,16 @@ def test_cli_registers_the_command(sample: SampleSite, capsys: pytest.CaptureFix
                                            (1440 * 3 + 65, "3 d 1 h")])
 def test_duration_text(minutes: float, text: str) -> None:
     assert duration(minutes) == text
+
+
+def test_the_text_lists_the_urgent_first() -> None:
+    """Issue 19: overdue first (the longest late first), then withheld, then published."""
+    from jdih_build.workflow.reporting.status import urgency
+
+    products = [{"id": "a-terbit", "overdue": None, "published": True, "revision": None},
+                {"id": "b-ditahan", "overdue": None, "published": False, "revision": None},
+                {"id": "c-telat-sedikit", "overdue": {"late_by_minutes": 5.0}, "published": False, "revision": None},
+                {"id": "d-telat-lama", "overdue": {"late_by_minutes": 500.0}, "published": False, "revision": None},
+                {"id": "e-revisi", "overdue": None, "published": True, "revision": {"kept": True}}]
+    order = [p["id"] for p in sorted(products, key=urgency)]
+    assert order == ["d-telat-lama", "c-telat-sedikit", "b-ditahan", "e-revisi", "a-terbit"]

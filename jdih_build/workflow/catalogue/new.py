@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from jdih_build.console.reporting import problem_lines, rel
+from jdih_build.gate.rules import key_option
 from jdih_build.i18n import _
 from jdih_build.load.policy import load_roster, load_sop
 from jdih_build.load.problems import Problems
@@ -57,8 +58,8 @@ def first_step_hint(root: Path, product_id: str) -> str:
     step = sop.validation_steps[0]
     names = sorted(p.nama for p in roster if step.pelaksana in p.peran and p.active_on(date.today()))
     by = f"'{names[0]}'" if names else "NAME"
-    return _("jdih approve {product_id} --step {step_no} --by {by}   (a {step_pelaksana})").format(
-        product_id=product_id, step_no=step.no, by=by, step_pelaksana=step.pelaksana)
+    return _("jdih approve {product_id} --step {step_no} --by {by}{key}   (a {step_pelaksana})").format(
+        product_id=product_id, step_no=step.no, by=by, step_pelaksana=step.pelaksana, key=key_option(sop))
 
 
 def _err(line: str) -> None:
@@ -184,11 +185,11 @@ def register(commands: argparse._SubParsersAction, site_option: Callable[[argpar
     site_option(p)
     p.add_argument("--tipe", metavar="TIPE", help=_("tipe_dokumen: {join_tipe_dokumen} (default peraturan)").format(join_tipe_dokumen=', '.join(TIPE_DOKUMEN)))
     for spec in FIELDS:
-        for_types = "" if spec.tipes == TIPE_DOKUMEN else f" ({', '.join(spec.tipes)} only)"
+        for_types = "" if spec.tipes == TIPE_DOKUMEN else _(" ({types} only)").format(types=', '.join(spec.tipes))
         if spec.repeat:
-            p.add_argument(spec.flag, action="append", default=[], metavar="TEXT", help=spec.explain + for_types)
+            p.add_argument(spec.flag, action="append", default=[], metavar="TEXT", help=_(spec.explain) + for_types)
         else:
-            p.add_argument(spec.flag, metavar=spec.key.upper(), help=spec.explain + for_types)
+            p.add_argument(spec.flag, metavar=spec.key.upper(), help=_(spec.explain) + for_types)
     p.add_argument("--pdf", metavar="FILE", help=_("the main text: copied beside the product as <id>.pdf and listed in berkas"))
     p.add_argument("--id", metavar="ID", help=_("the product id (default: derived, e.g. kpt-12-2024)"))
     p.add_argument("--force", action="store_true", help=_("overwrite an existing file of this product"))

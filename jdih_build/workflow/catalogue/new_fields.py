@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from jdih_build.i18n import _
+from jdih_build.i18n import N_, _
 from jdih_build.load.content import (
     ID_PATTERN,
     REQUIRED_KEYS,
@@ -83,7 +83,7 @@ def parse_id(answer: str) -> Parsed:
 class FieldSpec:
     key: str                        # the front-matter key
     flag: str                       # the command-line option
-    explain: str                    # shown in the prompt and in --help
+    explain: str                    # shown in the prompt and in --help (marked N_, translated where shown)
     parse: Callable[[str], Parsed]
     tipes: tuple[str, ...] = TIPE_DOKUMEN   # the document types that have this key
     repeat: bool = False            # a list, the flag may be repeated
@@ -97,21 +97,21 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("judul", "--judul", "the full title", parse_text),
-    FieldSpec("jenis", "--jenis", "the kind of product, e.g. Keputusan, Peraturan KPU, Surat Edaran", parse_text),
-    FieldSpec("singkatan_jenis", "--singkatan-jenis", "its abbreviation, e.g. Kpt, PKPU, SE", parse_text),
-    FieldSpec("nomor", "--nomor", "the number, kept as text (012 stays 012)", parse_text),
-    FieldSpec("tanggal_penetapan", "--tanggal-penetapan", "the day it was enacted, YYYY-MM-DD", parse_day),
-    FieldSpec("tanggal_dibacakan", "--tanggal-dibacakan", "the day the verdict was read, YYYY-MM-DD", parse_day,
+    FieldSpec("judul", "--judul", N_("the full title"), parse_text),
+    FieldSpec("jenis", "--jenis", N_("the kind of product, e.g. Keputusan, Peraturan KPU, Surat Edaran"), parse_text),
+    FieldSpec("singkatan_jenis", "--singkatan-jenis", N_("its abbreviation, e.g. Kpt, PKPU, SE"), parse_text),
+    FieldSpec("nomor", "--nomor", N_("the number, kept as text (012 stays 012)"), parse_text),
+    FieldSpec("tanggal_penetapan", "--tanggal-penetapan", N_("the day it was enacted, YYYY-MM-DD"), parse_day),
+    FieldSpec("tanggal_dibacakan", "--tanggal-dibacakan", N_("the day the verdict was read, YYYY-MM-DD"), parse_day,
               ("putusan",)),
-    FieldSpec("tahun", "--tahun", "the year, 1900-2100", parse_year),
-    FieldSpec("status", "--status", "Berlaku or Tidak Berlaku", parse_status),
-    FieldSpec("pengadilan", "--pengadilan", "the court", parse_text, ("putusan",)),
-    FieldSpec("penerbit", "--penerbit", "the publisher", parse_text, ("monografi", "artikel")),
-    FieldSpec("tempat_terbit", "--tempat-terbit", "the place of publication", parse_text, ("monografi", "artikel")),
-    FieldSpec("sumber", "--sumber", "the source, e.g. the gazette or the journal", parse_text),
-    FieldSpec("bidang_hukum", "--bidang-hukum", "the field of law, e.g. Hukum Administrasi Negara", parse_text),
-    FieldSpec("subjek", "--subjek", "a subject heading (repeat the option for more)", parse_text, repeat=True),
+    FieldSpec("tahun", "--tahun", N_("the year, 1900-2100"), parse_year),
+    FieldSpec("status", "--status", N_("Berlaku or Tidak Berlaku"), parse_status),
+    FieldSpec("pengadilan", "--pengadilan", N_("the court"), parse_text, ("putusan",)),
+    FieldSpec("penerbit", "--penerbit", N_("the publisher"), parse_text, ("monografi", "artikel")),
+    FieldSpec("tempat_terbit", "--tempat-terbit", N_("the place of publication"), parse_text, ("monografi", "artikel")),
+    FieldSpec("sumber", "--sumber", N_("the source, e.g. the gazette or the journal"), parse_text),
+    FieldSpec("bidang_hukum", "--bidang-hukum", N_("the field of law, e.g. Hukum Administrasi Negara"), parse_text),
+    FieldSpec("subjek", "--subjek", N_("a subject heading (repeat the option for more)"), parse_text, repeat=True),
 )
 
 
@@ -227,13 +227,13 @@ def collect(args: argparse.Namespace, interactive: bool, ask: Asker,
         if not spec.required_for(tipe):
             if interactive and spec.key in OPTIONAL_ASKED:
                 default = derived_singkatan(values) if spec.key == "singkatan_jenis" else None
-                answer = ask_optional(f"{spec.key} ({spec.explain})", parse, default, ask)
+                answer = ask_optional(f"{spec.key} ({_(spec.explain)})", parse, default, ask)
                 if answer is not None:
                     values[spec.key] = [answer] if spec.repeat else answer
             continue
         default = field_default(spec.key, values, interactive)
         if interactive:
-            values[spec.key] = ask_until_valid(f"{spec.key} ({spec.explain})", parse, default, ask)
+            values[spec.key] = ask_until_valid(f"{spec.key} ({_(spec.explain)})", parse, default, ask)
         elif default is not None:
             values[spec.key] = parse(default)[0]
         elif not (spec.key == "tahun" and bad & {"tanggal_penetapan", "tanggal_dibacakan"}):

@@ -259,6 +259,19 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
     return lines
 
 
+def urgency(p: dict[str, Any]) -> tuple[int, float, str]:
+    """Overdue first (the longest late first), then withheld, then published with an edit waiting, then
+    published; by id within each."""
+    late = p["overdue"]
+    if late is not None:
+        return (0, -(late.get("late_by_minutes") or 0.0), p["id"])
+    if not p["published"]:
+        return (1, 0.0, p["id"])
+    if p.get("revision") is not None:
+        return (2, 0.0, p["id"])
+    return (3, 0.0, p["id"])
+
+
 def status_text(data: dict[str, Any], colour: bool = False) -> str:
     paint = painter(colour)
     s = data["summary"]
@@ -267,7 +280,7 @@ def status_text(data: dict[str, Any], colour: bool = False) -> str:
                "{overdue} overdue").format(nomor=data['sop']['nomor'], now=moment(data['now'], zone),
                                            products=s['products'], published=s['published'],
                                            withheld=s['withheld'], overdue=s['overdue'])]
-    for p in data["products"]:
+    for p in sorted(data["products"], key=urgency):   # the JSON keeps the order of ids; people read the urgent first
         lines.append("")
         lines += product_lines(p, paint, zone)
     if data["notices"]:

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from jdih_build import sshsig
 from jdih_build.console.reporting import load_or_report, rel
-from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product
+from jdih_build.gate.rules import RULE_MISSING, Verdict, evaluate_product, key_option
 from jdih_build.i18n import _
 from jdih_build.load.completeness import unfinished
+from jdih_build.load.git_history import GitHistory
 from jdih_build.model import Person, Product, SignOff, Site, Step
 from jdih_build.workflow.signing.approve_checks import (
     ROSTER_FILE,
@@ -66,7 +67,8 @@ def next_lines(site: Site, verdict: Verdict, step: Step, reject: bool, now: date
     if reject:
         return [_("{product_id} is withheld: step {step_no} was rejected (ditolak). Once the note is addressed, "
                   "{a_role_step_pelaksana} signs step {step_no} again: jdih approve {product_id} --step {step_no} "
-                  "--by NAME").format(product_id=product.id, step_no=step.no, a_role_step_pelaksana=a_role(step.pelaksana))]
+                  "--by NAME{key}").format(product_id=product.id, step_no=step.no, a_role_step_pelaksana=a_role(step.pelaksana),
+                                           key=key_option(site.sop))]
     if verdict.published:
         return [_("{product_id} now passes the gate: jdih build publishes it.").format(product_id=product.id)]
     pending = next(s for s in verdict.steps if not s.ok)
@@ -80,7 +82,8 @@ def next_lines(site: Site, verdict: Verdict, step: Step, reject: bool, now: date
     example = eligible[0] if eligible else "NAME"
     return [_("next: step {pending_step_no} ({pending_step_kegiatan}) by {a_role_role}; may sign: {who}").format(
         pending_step_no=pending.step.no, pending_step_kegiatan=pending.step.kegiatan, a_role_role=a_role(role), who=who),
-            _("  jdih approve {product_id} --step {pending_step_no} --by '{example}'").format(product_id=product.id, pending_step_no=pending.step.no, example=example)]
+            _("  jdih approve {product_id} --step {pending_step_no} --by '{example}'{key}").format(
+                product_id=product.id, pending_step_no=pending.step.no, example=example, key=key_option(site.sop))]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -98,6 +101,17 @@ class Request:
     at: str | None
     key: Path | None
     waiting: bool = False          # every product whose next required step is `step`
+
+
+def warn_if_behind(root: Path) -> None:
+    """A signer on a stale checkout signs the bytes they have, which may not be main's: say so (the
+    upstream as the last fetch saw it; `git pull` first is the guide's advice)."""
+    with GitHistory(root, seconds=10) as history:
+        behind = history.behind()
+    if behind is not None and behind[1] > 0:
+        print(_("warning: this branch is {count} commit(s) behind {upstream}: pull first (git pull), or this sign-off "
+                "may bind older bytes than main has, and then count for nothing").format(count=behind[1], upstream=behind[0]),
+              file=sys.stderr)
 
 
 def _refuse(refusals: list[Refusal], product_id: str | None = None) -> int:
@@ -145,6 +159,7 @@ def approve(request: Request, clock: Callable[[], datetime] = lambda: datetime.n
     site = load_or_report(root, sys.stderr, _("approve refused: fix them first (jdih check lists them); nothing was written"))
     if site is None:
         return EXIT_REFUSED
+    warn_if_behind(root)
 
     # 1. What the request names exists, and the request itself is complete.
     refusals = check_lookup(site, request.product_ids, request.step, request.by)
@@ -230,6 +245,15 @@ def sign_one(signing: Signing, product: Product, root: Path) -> int:
         refusals = gate_refusals(after, step.no, path, root)
         if refusals:
             return _refuse(refusals, product.id)
+    last_validation = max((s.no for s in site.sop.validation_steps), default=0)
+    if not step.validasi and not signing.reject and step.no > last_validation and not before.published:
+        # A step after every validation (the upload) records what the gate allows: not before it does.
+        unsigned = [str(s.step.no) for s in before.steps if not s.ok]
+        return _refuse([Refusal(rel(product.source, root), _("step {step_no} ({kegiatan}) comes after every validasi step, but "
+                                                             "step(s) {steps} are not validly signed yet").format(
+                                                                 step_no=step.no, kegiatan=step.kegiatan, steps=", ".join(unsigned)),
+                                _("sign the validasi steps first (jdih status {product_id})").format(product_id=product.id))],
+                       product.id)
 
     try:
         written = write_record(path, data, signature)

@@ -116,7 +116,7 @@ def check_person(site: Site, step: Step, person: Person, waktu: datetime) -> lis
                                 _("have {a_role_step_pelaksana} sign step {step_no}{example}").format(
                                     a_role_step_pelaksana=a_role(step.pelaksana), step_no=step.no, example=example)))
     if not person.active_on(waktu.date()):
-        period = f"{person.aktif_sejak or '...'} to {person.aktif_sampai or '...'}"
+        period = _("{start} to {end}").format(start=person.aktif_sejak or "...", end=person.aktif_sampai or "...")
         refusals.append(Refusal(ROSTER_FILE, _("{person_nama} is not active on {waktu_date} (active {period})").format(
             person_nama=person.nama, waktu_date=waktu.date(), period=period),
                                 _("have an active {step_pelaksana} sign step {step_no}{example}, or correct aktif_sejak/aktif_sampai").format(
