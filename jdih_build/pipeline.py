@@ -37,7 +37,7 @@ from jdih_build.load.upgrade import upgrade_notes
 from jdih_build.model import Product, Site
 from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
-from jdih_build.publish.catalogue import Catalogue, build_catalogue, contradictions
+from jdih_build.publish.catalogue import Catalogue, build_catalogue
 from jdih_build.publish.check_index import check_index
 from jdih_build.publish.pdf_stage import PdfReading, read_attachments, read_staged_pdfs
 from jdih_build.publish.render import (
@@ -176,7 +176,6 @@ def _build(root: Path, out: Path, now: datetime, base_url: str | None, read_pdf_
     report.site = site
     report.lap("gate", started)
     report.warnings += upgrade_notes(site.root)
-    report.warnings += [f"{problems.rel(p.source)}: {message}" for p, message in contradictions(site.products)]
     report.warnings += [f"{problems.rel(u.product.source)}{f':{u.line}' if u.line else ''}: {u.message} - {u.fix}"
                         for p in site.products for u in unfinished(p)]
     shown = [v.product for v in report.gate.verdicts if v.published or drafts]

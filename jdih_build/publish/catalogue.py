@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from jdih_build.cache.store import FileStore
@@ -168,7 +168,7 @@ def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], 
     inverse = inverse_index(published)
     entries = []
     for verdict, abstract in zip(verdicts, abstracts, strict=True):
-        product = verdict.product
+        product = in_force(verdict.product, inverse)
         entries.append(Entry(
             product=product,
             verdict=verdict,
@@ -190,13 +190,11 @@ def build_catalogue(gate: GateResult, inspect: Callable[[Attachment], PdfInfo], 
     return Catalogue(tuple(entries), groups)
 
 
-def contradictions(products: tuple[Product, ...]) -> list[tuple[Product, str]]:
-    """Data that contradicts itself, for warnings: e.g. revoked by another product but still Berlaku."""
-    by_id = {p.id: p for p in products}
-    found = []
-    for product in products:
-        for r in product.relasi:
-            target = by_id.get(r.target) if r.target is not None else None
-            if r.jenis == "mencabut" and target is not None and target.status == "Berlaku":
-                found.append((target, f"is revoked by {product.id} (mencabut) but its status is still Berlaku"))
-    return found
+def in_force(product: Product, inverse: dict[str, list[RelationLink]]) -> Product:
+    """The product as the public sees it: revoked (`Tidak Berlaku`) when a published product `mencabut`
+    it. The revoking product's approval is the legal fact; the revoked product's own file and sign-offs
+    stay as they were (no re-signing). An amendment (`mengubah`) leaves it in force; its page names the
+    amending product from the same links."""
+    if product.status != "Tidak Berlaku" and any(link.kind == "dicabut" for link in inverse.get(product.id, ())):
+        return replace(product, status="Tidak Berlaku")
+    return product

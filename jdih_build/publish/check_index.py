@@ -43,6 +43,9 @@ def check_entries(catalogue: Catalogue, config: SiteConfig) -> dict[str, list[di
                 "id": p.id, "judul": p.judul, "jenis": entry.jenis_label, "nomor": p.nomor or "", "tahun": p.tahun,
                 "status": p.status or "", "url": entry.url, "berkas": file.attachment.output_name,
                 "ukuran": file.attachment.size, "validasi": validated,
+                # Why it is no longer in force, shown first on cek/ (derived from the revoking product).
+                "keterangan": "; ".join(f"{link.label} {link.target.judul if link.target else link.rujukan or ''}".strip()
+                                        for link in entry.relations if link.kind == "dicabut"),
             })
     return found
 

@@ -94,7 +94,14 @@
       }).then(function (found) {
         var entries = found[sha];
         var fingerprint = el("p", "cek-sidik", "Sidik sha256 berkas: " + sha);
-        if (entries && entries.length) {
+        var revoked = (entries || []).filter(function (e) { return e.status && e.status !== "Berlaku"; });
+        if (revoked.length) {
+          say("dicabut", "Cocok, tetapi TIDAK BERLAKU: berkas " + file.name + " sama persis dengan dokumen yang " +
+              "diterbitkan di situs ini, dan dokumen itu tidak berlaku lagi.",
+              revoked.map(function (e) {
+                return el("p", "cek-status-dicabut", "Status: " + e.status + (e.keterangan ? " (" + e.keterangan + ")" : ""));
+              }).concat(entries.map(match)).concat([fingerprint]));
+        } else if (entries && entries.length) {
           say("cocok", "Cocok: berkas " + file.name + " sama persis dengan dokumen yang diterbitkan di situs ini.",
               entries.map(match).concat([fingerprint]));
         } else {

@@ -18,7 +18,7 @@ WITHHELD_PDF = REPO / "content" / "keputusan" / "2024" / "kpt-kpu-payakumbuh-pen
 def check(page, path: Path) -> str:
     page.goto("cek/")
     page.set_input_files("#cek-berkas", str(path))
-    page.wait_for_selector(".cek-cocok, .cek-tidak, .cek-galat")
+    page.wait_for_selector(".cek-cocok, .cek-tidak, .cek-galat, .cek-dicabut")
     return page.locator("#cek-hasil").inner_text()
 
 
@@ -33,6 +33,17 @@ def test_a_published_file_matches_and_shows_who_validated_it(new_page, built_sit
     page.locator(".cek-produk-judul a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/produk/uu-7-2017/")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_revoked_documents_status_comes_first_not_in_a_green_box(new_page, built_site: Path, screenshots_dir, width) -> None:
+    """Issue 19: a file that matches a document no longer in force says so first, in the warning colours."""
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    text = check(page, built_site / "produk" / "permenkumham-2-2013" / "permenkumham-2-2013.pdf")
+    assert text.startswith("Cocok, tetapi TIDAK BERLAKU"), text
+    assert "Dicabut dengan Peraturan Menteri Hukum dan Hak Asasi Manusia Nomor 8 Tahun 2019" in text
+    assert page.locator(".cek-cocok").count() == 0 and page.locator(".cek-dicabut").count() == 1
+    page.screenshot(path=str(screenshots_dir / f"cek-dicabut-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", [360, 1280])

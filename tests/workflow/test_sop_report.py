@@ -109,9 +109,9 @@ def test_summary_csv_has_the_known_figures(sample: SampleSite) -> None:
     assert (three["jumlah_tepat_waktu"], three["persen_tepat_waktu"], three["validasi"]) == ("2", "66.7", "ya")
     assert (steps["2"]["median_menit"], steps["2"]["p90_menit"], steps["2"]["jumlah_tepat_waktu"]) == ("5", "10", "2")
     four = steps["4"]
-    assert (four["median_menit"], four["p90_menit"], four["persen_tepat_waktu"], four["produk_lewat_batas"]) == ("40", "50", "50", "1")
+    assert (four["median_menit"], four["p90_menit"], four["persen_tepat_waktu"], four["produk_menunggu_lewat_batas_kini"]) == ("40", "50", "50", "1")
     assert (steps["5"]["median_menit"], steps["5"]["p90_menit"]) == ("6", "7")
-    assert sum(int(r["produk_lewat_batas"]) for r in rows) == 1
+    assert sum(int(r["produk_menunggu_lewat_batas_kini"]) for r in rows) == 1
 
 
 def test_detail_csv_has_one_row_per_measurement(sample: SampleSite) -> None:
@@ -127,7 +127,7 @@ def test_detail_csv_has_one_row_per_measurement(sample: SampleSite) -> None:
                     "oleh": "Budi Pengarah", "rentang": "4", "dari_langkah": "3", "mulai": "2024-01-11T09:23:00+07:00",
                     "selesai": "2024-01-11T10:13:00+07:00", "durasi_menit": "50", "batas_menit": "30",
                     "tepat_waktu": "tidak", "terlambat_menit": "20",
-                    "berkas_persetujuan": "approvals/p2/04-pengarah.yaml"}
+                    "berkas_persetujuan": "approvals/p2/04-pengarah.yaml", "catatan": ""}
 
 
 def test_a_step_measured_over_different_spans(sample: SampleSite) -> None:
@@ -147,7 +147,7 @@ def test_the_period_selects_measurements_by_their_date(sample: SampleSite, tmp_p
     assert report(sample.root, out, Period(date(2024, 2, 1), date(2024, 2, 29)))[0] == 0
     steps = by_step(read_csv(out / "laporan-sop.csv"))
     assert (steps["3"]["jumlah_terukur"], steps["3"]["median_menit"]) == ("1", "40")
-    assert steps["4"]["jumlah_terukur"] == "0" and steps["4"]["produk_lewat_batas"] == "1"   # overdue is as of now
+    assert steps["4"]["jumlah_terukur"] == "0" and steps["4"]["produk_menunggu_lewat_batas_kini"] == "1"   # overdue is as of now
     assert {r["produk"] for r in read_csv(out / "laporan-sop-rinci.csv")} == {"p3"}
     assert "1 Februari 2024 s.d. 29 Februari 2024" in (out / "laporan-sop.html").read_text(encoding="utf-8")
 
@@ -179,7 +179,7 @@ def test_html_has_the_chart_and_the_tables(sample: SampleSite) -> None:
     row3 = table[table.index('<th scope="row" class="angka">3</th>'):]
     row3 = row3[: row3.index("</tr>")]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row3, re.S)
-    assert cells[2:] == ["30 menit", "30 menit", "3", "20 menit", "40 menit", "2 (66,7%)", "0"]
+    assert cells[2:] == ["30 menit", "30 menit", "3", "20 menit", "40 menit", "2 (66,7%)", "0", "0"]
     # the overdue product, escaped
     overdue = html[html.index('<table id="tabel-lewat-batas">'):]
     assert "p3" in overdue and "Budi Pengarah, Rudi Ganda" in overdue and "Langkah 3, 15 Februari 2024 08.50" in overdue
@@ -250,3 +250,31 @@ def test_cli_dates(sample: SampleSite, capsys: pytest.CaptureFixture[str], tmp_p
                                            (1440 * 1050 + 420, "1.050 hari 7 jam"), (1440, "1 hari")])
 def test_lama(minutes: float, text: str) -> None:
     assert lama(minutes) == text
+
+
+def test_notes_and_rejections_reach_status_the_report_and_the_csv(tmp_path: Path) -> None:
+    """Issue 19: a sign-off's catatan (why it was late) shows in status, the HTML and the CSV; rejections
+    are counted per step; the late column says it counts products waiting past their limit now."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from sitekit import WIB, SiteKit
+
+    from jdih_build.workflow.reporting.status import run_status
+
+    kit = SiteKit.create(tmp_path / "site")
+    kit.add_product("kpt-1")
+    kit.sign("kpt-1", 1, when=datetime(2024, 2, 1, 9, 0, tzinfo=WIB))
+    kit.sign("kpt-1", 2, keputusan="ditolak", when=datetime(2024, 2, 1, 10, 0, tzinfo=WIB), name="tolak.yaml",
+             catatan="nomor salah")
+    kit.sign("kpt-1", 2, when=datetime(2024, 2, 1, 12, 0, tzinfo=WIB), catatan="terlambat karena rapat pleno")
+    code, _out, err = report(kit.root)
+    assert code == 0, err
+    steps = by_step(read_csv(kit.root / "laporan" / "laporan-sop.csv"))
+    assert steps["2"]["jumlah_ditolak"] == "1" and steps["3"]["jumlah_ditolak"] == "0"
+    assert "produk_menunggu_lewat_batas_kini" in steps["2"]
+    detail = read_csv(kit.root / "laporan" / "laporan-sop-rinci.csv")
+    assert [r["catatan"] for r in detail if r["langkah"] == "2"] == ["terlambat karena rapat pleno"]
+    html = (kit.root / "laporan" / "laporan-sop.html").read_text(encoding="utf-8")
+    assert "terlambat karena rapat pleno" in html and "Menunggu lewat batas (saat ini)" in html and "Ditolak" in html
+    out, errs = io.StringIO(), io.StringIO()
+    assert run_status(kit.root, None, False, NOW, out, errs) == 0
+    assert "terlambat karena rapat pleno" in out.getvalue()

@@ -59,9 +59,9 @@ PROTECTED = ("content", "approvals", ".git")
 
 SUMMARY_HEADER = ("langkah", "kegiatan", "pelaksana", "validasi", "mutu_baku_menit", "rentang_diukur", "batas_menit",
                   "jumlah_terukur", "median_menit", "p90_menit", "jumlah_tepat_waktu", "persen_tepat_waktu",
-                  "produk_lewat_batas")
+                  "jumlah_ditolak", "produk_menunggu_lewat_batas_kini")
 DETAIL_HEADER = ("produk", "langkah", "kegiatan", "pelaksana", "oleh", "rentang", "dari_langkah", "mulai", "selesai",
-                 "durasi_menit", "batas_menit", "tepat_waktu", "terlambat_menit", "berkas_persetujuan")
+                 "durasi_menit", "batas_menit", "tepat_waktu", "terlambat_menit", "berkas_persetujuan", "catatan")
 
 
 class ReportError(Exception):
@@ -72,6 +72,9 @@ class ReportError(Exception):
 class Period:
     start: date | None = None
     end: date | None = None
+
+    def holds(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
     def text(self) -> str:
         """The period in Indonesian words, for the report's heading."""
@@ -91,6 +94,11 @@ class Report:
     period: Period
     products: tuple[ProductTiming, ...]
     steps: tuple[StepSummary, ...]
+
+    def rejections(self, step_no: int | None = None) -> int:
+        """Records that rejected (ditolak) a product at `step_no` (any step: None) within the period."""
+        return sum(1 for r in self.site.signoffs if r.keputusan == "ditolak"
+                   and (step_no is None or r.langkah == step_no) and self.period.holds(r.waktu.date()))
 
     @property
     def measurements(self) -> tuple[Measurement, ...]:
@@ -133,7 +141,8 @@ def summary_csv(report: Report) -> bytes:
         rows.append([str(s.step.no), s.step.kegiatan, s.step.pelaksana, "ya" if s.step.validasi else "tidak",
                      str(s.step.mutu_baku), ";".join(p[0] for p in pairs), ";".join(str(p[1]) for p in pairs),
                      str(s.count), csv_number(s.median), csv_number(s.p90), str(s.on_time_count),
-                     csv_number(None if s.on_time_share is None else round(s.on_time_share, 1)), str(len(s.overdue))])
+                     csv_number(None if s.on_time_share is None else round(s.on_time_share, 1)),
+                     str(report.rejections(s.step.no)), str(len(s.overdue))])
     return _csv(SUMMARY_HEADER, rows)
 
 
@@ -144,7 +153,8 @@ def detail_csv(report: Report) -> bytes:
         assert m.start is not None and m.minutes is not None
         rows.append([m.product_id, str(m.step.no), m.step.kegiatan, m.step.pelaksana, m.record.oleh, m.span,
                      str(m.start.langkah), m.start.waktu.isoformat(), m.record.waktu.isoformat(), csv_number(m.minutes),
-                     str(m.allowed), "ya" if m.on_time else "tidak", csv_number(m.late_by), rel(m.record.path, root)])
+                     str(m.allowed), "ya" if m.on_time else "tidak", csv_number(m.late_by), rel(m.record.path, root),
+                     m.record.catatan or ""])
     return _csv(DETAIL_HEADER, rows)
 
 
@@ -194,6 +204,10 @@ def _step_row(s: StepSummary) -> dict[str, Any]:
     }
 
 
+def _with_rejections(row: dict[str, Any], report: Report, step_no: int) -> dict[str, Any]:
+    return {**row, "ditolak": report.rejections(step_no)}
+
+
 def _overdue_row(t: ProductTiming, zone: tzinfo) -> dict[str, Any]:
     late = t.overdue
     assert late is not None
@@ -209,7 +223,7 @@ def _detail_row(m: Measurement, zone: tzinfo) -> dict[str, Any]:
     return {"produk": m.product_id, "langkah": m.step.no, "rentang": m.span.replace("-", "–"), "oleh": m.record.oleh,
             "mulai": formatting.waktu(m.start.waktu, zone), "selesai": formatting.waktu(m.record.waktu, zone),
             "durasi": menit(m.minutes), "batas": menit(m.allowed), "tepat": bool(m.on_time),
-            "terlambat": "-" if m.on_time else lama(m.late_by or 0)}
+            "terlambat": "-" if m.on_time else lama(m.late_by or 0), "catatan": m.record.catatan or ""}
 
 
 def report_context(report: Report) -> dict[str, Any]:
@@ -223,9 +237,9 @@ def report_context(report: Report) -> dict[str, Any]:
             "produk": len(report.products), "terbit": sum(1 for t in report.products if t.published),
             "ditahan": sum(1 for t in report.products if not t.published), "pengukuran": len(measured),
             "tepat": on_time, "persen_tepat": with_unit(100 * on_time / len(measured), "%") if measured else "-",
-            "lewat_batas": len(report.overdue),
+            "lewat_batas": len(report.overdue), "ditolak": report.rejections(),
         },
-        "langkah": [_step_row(s) for s in report.steps],
+        "langkah": [_with_rejections(_step_row(s), report, s.step.no) for s in report.steps],
         "grafik": [{"no": s.step.no, "svg": step_chart(s)} for s in report.steps if s.count],
         "lewat_batas": [_overdue_row(t, site.config.zone) for t in report.overdue],
         "rinci": [_detail_row(m, site.config.zone) for m in measured],

@@ -28,6 +28,7 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
           "validasi": bool,
           "oleh": str, "keputusan": "disetujui" | "ditolak", "waktu": "<ISO 8601>",
           "record": "<path of the sign-off, relative to the site>",
+          "catatan": null | str,                        # the signer's note (why it was late, why rejected)
           "minutes": float | null,                      # time since the previous recorded step
           "from_step": int | null,                      # that previous recorded step
           "covers": "<'4', or '2-4' when steps between had no record>",
@@ -96,6 +97,7 @@ def _signed(m: Measurement, root: Path) -> dict[str, Any]:
         "keputusan": m.record.keputusan,
         "waktu": m.record.waktu.isoformat(),
         "record": rel(m.record.path, root),
+        "catatan": m.record.catatan,
         "minutes": _minutes(m.minutes),
         "from_step": m.start.langkah if m.start is not None else None,
         "covers": m.span,
@@ -233,6 +235,8 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
             kinds.append(kind)
         for line, kind in zip(_table(rows), kinds, strict=False):
             lines.append("  " + (paint(line, kind) if kind else line))
+        lines += [_("  note of step {step} ({oleh}): {catatan}").format(step=s["step"], oleh=s["oleh"], catatan=s["catatan"])
+                  for s in p["signed"] if s.get("catatan")]
     else:
         lines.append(_("  no sign-off yet"))
     nxt = p["next_step"]
