@@ -193,6 +193,16 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class Rename:
+    """A product's id changed (its number was rejected): the records under the old id are history."""
+
+    lama: str
+    baru: str
+    waktu: datetime
+    catatan: str | None = None
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything loaded from a site repository, valid or not yet gated."""
 
@@ -203,6 +213,18 @@ class Site:
     roster: tuple[Person, ...]
     signoffs: tuple[SignOff, ...]
     templates_dir: Path = field(default=Path("templates"))
+    renames: tuple[Rename, ...] = ()          # approvals/ganti-nama.yaml (load/renames.py)
+
+    def history_of(self, product_id: str) -> list[tuple[Rename, list[SignOff]]]:
+        """The records a product had under its earlier ids, newest rename first (one step back each)."""
+        found = []
+        current = product_id
+        seen = {product_id}
+        while (rename := next((r for r in self.renames if r.baru == current), None)) is not None and rename.lama not in seen:
+            found.append((rename, sorted((s for s in self.signoffs if s.folder == rename.lama), key=lambda s: s.waktu)))
+            seen.add(rename.lama)
+            current = rename.lama
+        return found
 
     def person(self, nama: str) -> Person | None:
         return next((p for p in self.roster if p.nama == nama), None)

@@ -286,10 +286,13 @@ def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people:
 def find_notices(site: Site) -> list[Notice]:
     """Records that name an unknown product, step or person."""
     product_ids = {p.id for p in site.products}
+    history = {r.lama for r in site.renames if r.baru in product_ids or r.baru in {x.lama for x in site.renames}}
     steps = {s.no for s in site.sop.langkah}
     names = {p.nama for p in site.roster}
     notices: list[Notice] = []
     for record in site.signoffs:
+        if record.folder in history:
+            continue   # the records of a product's earlier id: history (load/renames.py), never counted
         if record.folder not in product_ids:
             notices.append(Notice(record.path, _("approvals/{record_folder}/ belongs to no product in content/").format(record_folder=record.folder),
                                   _("move the record to the folder of its product, or remove it if the product is gone")))

@@ -11,6 +11,7 @@ from jdih_build.i18n import N_, _
 from jdih_build.load.content import load_products
 from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problem, Problems
+from jdih_build.load.renames import load_renames
 from jdih_build.load.settings import load_config
 from jdih_build.load.signoffs import start_loading_signoffs
 from jdih_build.load.trust import (
@@ -87,8 +88,9 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
         check_templates(root / "templates", problems)
     finally:
         signoffs = signoffs_read()   # always waited for: no child is left behind
+    renames = load_renames(root, problems)
     if problems or config is None or sop is None or roster is None:
         return None, problems
     site = Site(root=root, config=config, products=tuple(products), sop=sop, roster=tuple(roster),
-                signoffs=tuple(signoffs), templates_dir=root / "templates")
+                signoffs=tuple(signoffs), templates_dir=root / "templates", renames=renames)
     return site, problems

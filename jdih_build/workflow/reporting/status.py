@@ -37,6 +37,10 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
           "late_by_minutes": float | null,              # 0 when on time, null when not timed
           "not_timed": null | "no_start" | "rejected" | "future" | "out_of_order" | "voided"
         }],
+        "history": [{"as": str, "renamed": "<ISO 8601>", "catatan": null | str,   # jdih rename: the
+                     "records": [{"step": int, "oleh": str, "keputusan": str,    #   records under an
+                                  "waktu": str, "catatan": null | str,           #   earlier id, never
+                                  "record": str}]}],                             #   counted
         "next_step": null | {"step": int, "kegiatan": str, "peran": str, "mutu_baku": int,
                              "may_sign": [str]},        # roster names, sorted
         "overdue": null | {"step": int, "since": "<ISO 8601>", "since_step": int,
@@ -128,6 +132,7 @@ def _product(t: ProductTiming, root: Path, note: RevisionNote | None) -> dict[st
         "signed": [_signed(m, root) for m in t.measurements],
         "next_step": next_step,
         "overdue": overdue,
+        "history": [],
         "failures": [{"rule": f.rule, "step": f.step, "message": f.message, "fix": f.fix,
                       "record": rel(f.record, root) if f.record else None} for f in t.verdict.failures],
     }
@@ -145,6 +150,12 @@ def status_data(site: Site, gate: GateResult, now: datetime, product_id: str | N
         folder = root / "approvals" / product_id
         notices = tuple(n for n in notices if n.path.parent == folder)
     products = [_product(t, root, notes.get(t.product.id)) for t in chosen]
+    for p in products:   # the records under the product's earlier ids (jdih rename): history, never counted
+        p["history"] = [{"as": rename.lama, "renamed": rename.waktu.isoformat(), "catatan": rename.catatan,
+                         "records": [{"step": r.langkah, "oleh": r.oleh, "keputusan": r.keputusan,
+                                      "waktu": r.waktu.isoformat(), "catatan": r.catatan, "record": rel(r.path, root)}
+                                     for r in records]}
+                        for rename, records in site.history_of(p["id"])]
     return {
         "schema": SCHEMA,
         "now": now.isoformat(),
@@ -239,6 +250,12 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
                   for s in p["signed"] if s.get("catatan")]
     else:
         lines.append(_("  no sign-off yet"))
+    for old in p.get("history", []):
+        lines.append(_("  history: signed as {old} until it was renamed ({when}){why}").format(
+            old=old["as"], when=moment(old["renamed"], zone), why=f": {old['catatan']}" if old["catatan"] else ""))
+        lines += [_("    step {step} {keputusan} by {oleh} at {waktu}{note}").format(
+            step=r["step"], keputusan=r["keputusan"], oleh=r["oleh"], waktu=moment(r["waktu"], zone),
+            note=f" ({r['catatan']})" if r["catatan"] else "") for r in old["records"]]
     nxt = p["next_step"]
     if nxt is not None:
         who = ", ".join(nxt["may_sign"]) if nxt["may_sign"] else (
