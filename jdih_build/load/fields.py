@@ -30,7 +30,7 @@ def kind_of(node: Node) -> str:
         return _("a mapping")
     if isinstance(node, YSeq):
         return _("a list")
-    return "text"
+    return _("text")
 
 
 class Fields:
@@ -86,7 +86,7 @@ class Fields:
     def text(self, key: str, required: bool = False) -> str | None:
         if required and not self.require(key):
             return None
-        node = self._scalar(key, "text")
+        node = self._scalar(key, _("text"))
         if node is None:
             return None
         value = node.text.strip()
@@ -114,7 +114,7 @@ class Fields:
     def integer(self, key: str, required: bool = False, low: int | None = None, high: int | None = None) -> int | None:
         if required and not self.require(key):
             return None
-        node = self._scalar(key, "a whole number")
+        node = self._scalar(key, _("a whole number"))
         if node is None:
             return None
         if node.quoted and _INT.fullmatch(node.text.strip()):   # tahun: "2024": the number, without the quotes
@@ -137,7 +137,7 @@ class Fields:
         return value
 
     def boolean(self, key: str, default: bool) -> bool | None:
-        node = self._scalar(key, "true or false")
+        node = self._scalar(key, _("true or false"))
         if node is None:
             return default
         if not node.quoted and node.text in _TRUE:
@@ -151,7 +151,7 @@ class Fields:
     def date(self, key: str, required: bool = False) -> date | None:
         if required and not self.require(key):
             return None
-        node = self._scalar(key, "a date YYYY-MM-DD")
+        node = self._scalar(key, _("a date YYYY-MM-DD"))
         if node is None:
             return None
         if not _DATE.fullmatch(node.text):
@@ -167,7 +167,7 @@ class Fields:
     def timestamp(self, key: str, required: bool = False) -> datetime | None:
         if required and not self.require(key):
             return None
-        node = self._scalar(key, "a date-time with its UTC offset")
+        node = self._scalar(key, _("a date-time with its UTC offset"))
         if node is None:
             return None
         if not _DATETIME.fullmatch(node.text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jdih_build.i18n import _
+from jdih_build.i18n import N_, _
 from jdih_build.load.fields import Fields
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
@@ -65,7 +65,7 @@ def _tree(path: Path, data: bytes | None, problems: Problems, what: str) -> Node
 
 def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop | None:
     path = root / "approvals" / "sop.yaml"
-    tree = _tree(path, data, problems, "the SOP")
+    tree = _tree(path, data, problems, _("the SOP"))
     if tree is None:
         return None
     if not isinstance(tree, YMap):
@@ -108,7 +108,7 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
 
 def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> list[Person] | None:
     path = root / "approvals" / "petugas.yaml"
-    tree = _tree(path, data, problems, "the roster")
+    tree = _tree(path, data, problems, _("the roster"))
     if tree is None:
         return None
     if not isinstance(tree, YSeq) or not all(isinstance(item, YMap) for item in tree):
@@ -162,13 +162,13 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     return people
 
 
-POLICY_FILES = {"sop.yaml": "the SOP", "petugas.yaml": "the roster"}
+POLICY_FILES = {"sop.yaml": N_("the SOP"), "petugas.yaml": N_("the roster")}
 
 
 def read_policy_files(root: Path, problems: Problems) -> dict[str, bytes | None]:
     """The bytes of sop.yaml and petugas.yaml, read once: a root signature is checked over, and the
     policy parsed from, these very bytes."""
-    return {name: read_input(root / "approvals" / name, problems, what, MAX_POLICY_BYTES)
+    return {name: read_input(root / "approvals" / name, problems, _(what), MAX_POLICY_BYTES)
             for name, what in POLICY_FILES.items()}
 
 

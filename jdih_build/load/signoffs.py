@@ -77,7 +77,7 @@ def read_parts(path: str, problems: Problems, known: Mapping[str, Any] | None = 
     if has_signature is None:
         has_signature = os.path.lexists(f"{path}.sig")
     if has_signature:
-        signature = read_input(f"{path}.sig", problems, "the signature", MAX_SIGNATURE_BYTES)
+        signature = read_input(f"{path}.sig", problems, _("the signature"), MAX_SIGNATURE_BYTES)
     if len(problems) > before:
         return None
     return raw, signature, fields, key

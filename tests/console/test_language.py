@@ -129,3 +129,20 @@ def test_every_document_a_message_names_ships_with_the_tool() -> None:
     assert all((repo / "docs" / name).is_file() for name in GUIDES)
     messages = [m for m in re.findall(r'_\("([^"]*)"', text) if "CONTRACT" in m]
     assert messages == []
+
+
+def test_no_half_english_message_in_indonesian(kit) -> None:
+    """Issue 19: words composed into a message are translated too ("the roster tidak ada" was one)."""
+    from jdih_build.load.site import load_site
+
+    (kit.root / "approvals" / "petugas.yaml").write_text("# kosong\n", encoding="utf-8")
+    md = kit.add_product("kpt-1")
+    md.write_text(md.read_text(encoding="utf-8").replace("tahun: 2024", "tahun: [2024]"), encoding="utf-8")
+    i18n.choose(None, {"LANGUAGE": "id"})
+    try:
+        _site, problems = load_site(kit.root)
+        text = "\n".join(str(p) for p in problems.sorted())
+    finally:
+        i18n.choose(None, {"LANGUAGE": "en"})
+    assert "daftar petugas" in text and "the roster" not in text, text
+    assert "bilangan bulat" in text and "a whole number" not in text and "a list" not in text, text
