@@ -170,3 +170,19 @@ def run_command(module, command: str, site: Path, *argv: str) -> Run:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         rc = args.run(args)
     return Run(rc, out.getvalue(), err.getvalue())
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` as a test author, without signing; its output."""
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(root), "-c", "user.name=Uji", "-c", "user.email=uji@example.go.id",
+                           "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def commit(root: Path, message: str) -> str:
+    """Commit everything in `root`; the new commit's id."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sitekit import NOW, SIGNERS, WIB, SiteKit
+from sitekit import NOW, SIGNERS, WIB, SiteKit, commit, git
 
 from jdih_build.gate.revisions import approved_sets
 from jdih_build.load.git_history import GitHistory
@@ -19,16 +19,6 @@ from jdih_build.pipeline import build
 PID = "kpt-uji-1"
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), "-c", "user.name=Uji", "-c", "user.email=uji@example.go.id",
-                           "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def commit(root: Path, message: str) -> str:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture

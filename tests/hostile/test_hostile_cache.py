@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitekit import NOW, SiteKit, tree_bytes
+from sitekit import NOW, SiteKit, git, tree_bytes
 
 from jdih_build.cache import store
 from jdih_build.cache.location import cache_problem, default_cache_dir
@@ -27,11 +27,6 @@ from jdih_build.pipeline import build
 PID = "kpt-baik"
 SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), "-c", "user.name=Uji", "-c", "user.email=uji@example.go.id",
-                           "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def published_text(out: Path) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sitekit import NOW, SIGNERS, WIB, SiteKit
+from sitekit import NOW, SIGNERS, WIB, SiteKit, commit, git
 
 from jdih_build.console.reporting import revision_lines
 from jdih_build.pipeline import build
@@ -21,16 +21,6 @@ PID = "kpt-uji-1"
 V1, V2 = "Keputusan Versi Satu", "Keputusan Versi Dua"
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), "-c", "user.name=Uji", "-c", "user.email=uji@example.go.id",
-                           "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def commit(root: Path, message: str) -> str:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 def page_title(out: Path) -> str | None:

@@ -137,13 +137,6 @@ def test_withheld_product_leaves_no_trace_even_when_related(kit: SiteKit) -> Non
         assert b"kpt-rahasia" not in data and b"Belum Disetujui" not in data, path
 
 
-def test_contradiction_is_warned(kit: SiteKit) -> None:
-    kit.add_product("kpt-1", extra="relasi:\n  - jenis: mencabut\n    target: kpt-2\n")
-    kit.add_product("kpt-2")  # still Berlaku
-    report = build(kit.root, kit.root / "output", NOW)
-    assert any("revoked by kpt-1" in w and "still Berlaku" in w for w in report.warnings)
-
-
 def test_out_refuses_foreign_folder(kit: SiteKit, tmp_path: Path) -> None:
     foreign = tmp_path / "dokumen-saya"
     foreign.mkdir()

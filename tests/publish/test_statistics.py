@@ -162,12 +162,13 @@ def test_page_is_listed_in_the_sitemap(kit: SiteKit) -> None:
     assert "<loc>https://jdih.uji.example/statistik/</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_site_without_the_template_builds_without_the_page(kit: SiteKit) -> None:
+def test_site_without_the_template_takes_the_themes(kit: SiteKit) -> None:
+    """A site's templates/ only overrides: without its own statistik.html, the default theme's is used."""
     make_site(kit)
     (kit.root / "templates/statistik.html").unlink()
     out = kit.root / "output"
     assert build(kit.root, out, NOW).ok
-    assert not (out / "statistik").exists()
+    assert (out / "statistik" / "index.html").is_file()
 
 
 def test_no_asset_from_other_hosts(kit: SiteKit) -> None:

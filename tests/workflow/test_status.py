@@ -241,7 +241,7 @@ def test_json_is_stable_and_documented(sample: SampleSite) -> None:
     assert data["summary"] == {"products": 5, "published": 1, "withheld": 4, "overdue": 2}
     assert [p["id"] for p in data["products"]] == ["baru", "ditolak", "lengkap", "pemisahan", "tertunda"]
     assert list(data["products"][0]) == ["id", "judul", "source", "published", "revision", "signed", "next_step",
-                                         "overdue", "failures"]
+                                         "overdue", "failures", "history"]
     assert data["products"][0]["source"] == "content/baru.md"
 
 

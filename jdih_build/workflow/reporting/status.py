@@ -37,15 +37,15 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
           "late_by_minutes": float | null,              # 0 when on time, null when not timed
           "not_timed": null | "no_start" | "rejected" | "future" | "out_of_order" | "voided"
         }],
-        "history": [{"as": str, "renamed": "<ISO 8601>", "catatan": null | str,   # jdih rename: the
-                     "records": [{"step": int, "oleh": str, "keputusan": str,    #   records under an
-                                  "waktu": str, "catatan": null | str,           #   earlier id, never
-                                  "record": str}]}],                             #   counted
         "next_step": null | {"step": int, "kegiatan": str, "peran": str, "mutu_baku": int,
                              "may_sign": [str]},        # roster names, sorted
         "overdue": null | {"step": int, "since": "<ISO 8601>", "since_step": int,
                            "waiting_minutes": float, "allowed_minutes": int, "late_by_minutes": float},
-        "failures": [{"rule": str, "step": int, "message": str, "fix": str, "record": str | null}]
+        "failures": [{"rule": str, "step": int, "message": str, "fix": str, "record": str | null}],
+        "history": [{"as": str, "renamed": "<ISO 8601>", "catatan": null | str,   # jdih rename: the
+                     "records": [{"step": int, "oleh": str, "keputusan": str,    #   records under an
+                                  "waktu": str, "catatan": null | str,           #   earlier id, never
+                                  "record": str}]}],                             #   counted
       }],
       "notices": [{"record": str, "message": str, "fix": str}]
     }
@@ -132,9 +132,9 @@ def _product(t: ProductTiming, root: Path, note: RevisionNote | None) -> dict[st
         "signed": [_signed(m, root) for m in t.measurements],
         "next_step": next_step,
         "overdue": overdue,
-        "history": [],
         "failures": [{"rule": f.rule, "step": f.step, "message": f.message, "fix": f.fix,
                       "record": rel(f.record, root) if f.record else None} for f in t.verdict.failures],
+        "history": [],
     }
 
 
