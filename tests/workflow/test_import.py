@@ -72,7 +72,7 @@ def test_the_ildis_record_and_its_type_variants(kit: SiteKit, tmp_path: Path) ->
     code, out, err = run(kit, feed_file(tmp_path, [ILDIS, MONOGRAFI, ARTIKEL, PUTUSAN]))
     assert code == 0, err
     found = products(kit)
-    uu = found["uu-1-2024-1"]
+    uu = found["uu-1-2024"]
     assert (uu.tipe_dokumen, uu.jenis, uu.singkatan_jenis, uu.nomor, uu.tahun) == ("peraturan", "Undang-Undang", "UU", "1", 2024)
     assert str(uu.tanggal_penetapan) == "2024-01-01" and uu.tanggal_pengundangan is None   # a copied date is not kept
     assert (uu.status, uu.sumber, uu.bidang_hukum, uu.tempat_penetapan) == ("Berlaku", "BN 2024(1): 100 hlm", "Hukum Dagang", "Indonesia")
@@ -96,7 +96,7 @@ def test_the_legacy_shape_html_and_a_wrapped_feed(kit: SiteKit, tmp_path: Path) 
     code, out, err = run(kit, feed_file(tmp_path, {"status": "ok", "data": [LEGACY]}), "--files", str(tmp_path / "dokumen"))
     assert code == 0, err
     [p] = products(kit).values()
-    assert p.id == "peraturan-bupati-5-2014-77" and p.nomor == "5" and p.tahun == 2014
+    assert p.id == "peraturan-bupati-5-2014" and p.nomor == "5" and p.tahun == 2014
     assert p.judul == "Peraturan Bupati Nomor 5 Tahun 2014 tentang Uji" and p.status == "Berlaku"
     assert p.abstrak == "Menimbang: perlu diatur\\.\n\nMengingat: UU 23/2014\\."
     assert [a.name for a in p.berkas] == ["perbup-5.pdf"] and p.berkas[0].sha256 == __import__("hashlib").sha256(MINIMAL_PDF).hexdigest()
@@ -110,7 +110,7 @@ def test_the_tolerance_real_feeds_need(kit: SiteKit, tmp_path: Path) -> None:
     assert code == 0, err
     [p] = products(kit).values()
     assert p.judul == "Keputusan tentang Uji" and p.tanggal_pengundangan is None and p.bidang_hukum == "7"
-    assert p.subjek == ("PEMILU", "PILKADA", "UJI")
+    assert p.subjek == ("PEMILU", "PILKADA, UJI")   # split on semicolons only: real subjects hold commas
     assert "tanggal_pengundangan: '1970-01-01' is not a real date here" in err
 
 
@@ -121,7 +121,7 @@ def test_a_broken_record_is_reported_and_the_rest_imported(kit: SiteKit, tmp_pat
     assert "not imported: record 1 (idData 9): " in err and "no year" in err
     assert "not imported: record 2 (idData -): the record is not an object" in err
     assert "not imported: record 3 (idData 4): it has no judul" in err
-    assert set(products(kit)) == {"uu-1-2024-1"}
+    assert set(products(kit)) == {"uu-1-2024"}
 
 
 def test_a_second_import_updates_and_never_duplicates(kit: SiteKit, tmp_path: Path) -> None:
@@ -134,13 +134,13 @@ def test_a_second_import_updates_and_never_duplicates(kit: SiteKit, tmp_path: Pa
     changed = copy.deepcopy(ILDIS)
     changed["judul"] = "Tesla Baru"
     code, out, _ = run(kit, feed_file(tmp_path, [changed, MONOGRAFI]))
-    assert "updated content/" in out and len(products(kit)) == 2 and products(kit)["uu-1-2024-1"].judul == "Tesla Baru"
+    assert "updated content/" in out and len(products(kit)) == 2 and products(kit)["uu-1-2024"].judul == "Tesla Baru"
 
 
 def test_a_product_edited_since_the_import_is_left_as_it_is(kit: SiteKit, tmp_path: Path) -> None:
     feed = feed_file(tmp_path, [ILDIS])
     run(kit, feed)
-    md = next((kit.root / "content").rglob("uu-1-2024-1.md"))
+    md = next((kit.root / "content").rglob("uu-1-2024.md"))
     md.write_text(md.read_text(encoding="utf-8") + "\nABSTRAK:\n\n- Ditulis editor.\n", encoding="utf-8")
     edited = md.read_bytes()
     changed = {**ILDIS, "judul": "Tesla Lagi"}
@@ -149,7 +149,7 @@ def test_a_product_edited_since_the_import_is_left_as_it_is(kit: SiteKit, tmp_pa
 
 
 def test_an_id_held_by_a_product_the_import_did_not_write_is_never_taken(kit: SiteKit, tmp_path: Path) -> None:
-    kit.add_product("uu-1-2024-1")
+    kit.add_product("uu-1-2024")
     before = tree_bytes(kit.root / "content")
     code, out, err = run(kit, feed_file(tmp_path, [ILDIS]))
     assert code == 1 and "which the import did not write" in err
@@ -168,7 +168,7 @@ def test_a_missing_main_text_is_reported_and_the_product_still_written(kit: Site
     record = {**ILDIS, "fileDownload": "uu-1-2024.pdf", "urlDownload": "http://x.example/uu/uu-1-2024.pdf"}
     code, out, err = run(kit, feed_file(tmp_path, [record]), "--files", str(tmp_path / "files"))
     assert code == 0 and "record 0 (idData 1): the main text uu-1-2024.pdf was not found in" in err
-    assert products(kit)["uu-1-2024-1"].berkas == ()
+    assert products(kit)["uu-1-2024"].berkas == ()
     assert main(["check", "--site", str(kit.root)]) == 1   # a peraturan without its main text does not pass check
 
 
@@ -241,8 +241,12 @@ def test_a_feed_of_1000_records(kit: SiteKit, tmp_path: Path) -> None:
 def test_the_sites_jenis_list_decides(kit: SiteKit, tmp_path: Path) -> None:
     settings = kit.root / "pyproject.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + '\n[tool.jdih.jenis]\n"Undang-Undang" = "UU"\n', encoding="utf-8")
-    code, out, err = run(kit, feed_file(tmp_path, [ILDIS, {**ILDIS, "idData": "5", "jenis": "PERATURAN BUPATI"}]))
-    assert code == 1
-    assert "not imported: record 1 (idData 5): jenis 'Peraturan Bupati' is not one of the site's jenis" in err
+    feed = feed_file(tmp_path, [ILDIS, {**ILDIS, "idData": "5", "jenis": "PERATURAN BUPATI"}])
+    out, err = io.StringIO(), io.StringIO()
+    assert run_import(kit.root, feed, None, False, out, err, refuse_new_jenis=True) == 1   # --jenis-baru tolak
+    assert "not imported: record 1 (idData 5): jenis 'Peraturan Bupati' is not in [tool.jdih.jenis]" in err.getvalue()
     [uu] = products(kit).values()
     assert uu.jenis == "Undang-Undang" and uu.singkatan_jenis == "UU"   # the list's spelling and abbreviation
+    code, said, _err = run(kit, feed)                                    # the default adds it, and says so
+    assert code == 0 and '"Peraturan Bupati" = "UU"' in said, said
+    assert {p.jenis for p in products(kit).values()} == {"Undang-Undang", "Peraturan Bupati"}

@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -22,8 +24,9 @@ from jdih_build.console.reporting import problem_lines, rel
 from jdih_build.i18n import _
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
-from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, records_of
-from jdih_build.workflow.catalogue.import_write import ImportWriteError, apply, plan
+from jdih_build.publish.formatting import slugify
+from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, merge_rows, records_of
+from jdih_build.workflow.catalogue.import_write import ImportWriteError, add_jenis, apply, plan
 
 EXIT_OK, EXIT_SOME_REFUSED, EXIT_USAGE = 0, 1, 2
 MAX_FEED_BYTES = 1 << 30
@@ -33,7 +36,35 @@ def where(index: int, id_data: str) -> str:
     return _("record {index} (idData {id_data})").format(index=index, id_data=id_data or "-")
 
 
-def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: TextIO, err: TextIO) -> int:
+def plain_ids(mapped: list[Mapped]) -> list[Mapped]:
+    """Ids that read like the office's own: `<singkatan>-<nomor>-<tahun>` without the idData suffix
+    where that is unique in the feed (the suffix stays where two records would share an id)."""
+    def plain(m: Mapped) -> str:
+        suffix = "-" + slugify(m.id_data, fallback="")
+        return m.product_id[: -len(suffix)] if suffix != "-" and m.product_id.endswith(suffix) and \
+            m.product_id != m.id_data else m.product_id
+    counts = Counter(plain(m) for m in mapped)
+    for m in mapped:
+        if counts[plain(m)] == 1 and plain(m):
+            m.product_id = plain(m)
+    return mapped
+
+
+def new_jenis(mapped: list[Mapped], listed: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The jenis the records name that the site's controlled list lacks, with a singkatan each (the
+    feed's, else the initials of the name's words)."""
+    known = {name.casefold() for name, _short in listed}
+    found: dict[str, str] = {}
+    for m in mapped:
+        jenis = m.values.get("jenis")
+        if isinstance(jenis, str) and jenis.casefold() not in known and jenis not in found:
+            short = m.values.get("singkatan_jenis")
+            found[jenis] = short if isinstance(short, str) and short else "".join(w[0] for w in jenis.split() if w[:1].isalpha())
+    return found
+
+
+def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: TextIO, err: TextIO,
+               refuse_new_jenis: bool = False) -> int:
     started = time.monotonic()
     problems = Problems(root)
     config = load_config(root, problems)
@@ -63,12 +94,27 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
 
     mapped: list[Mapped] = []
     refused: list[Refused] = []
-    for index, record in enumerate(records):
+    rows = len(records)
+    merged = merge_rows(records)      # the old member template gives a document a row per subject/author/file
+    for index, record in merged:
         result = map_record(index, record, config.jenis)
         if isinstance(result, Mapped):
             mapped.append(result)
         else:
             refused.append(result)
+    added: dict[str, str] = {}
+    if config.jenis:   # a controlled list: a jenis it lacks is added, unless the office refuses that
+        added = new_jenis(mapped, config.jenis)
+        if added and refuse_new_jenis:
+            refused += [Refused(m.index, m.id_data, [_("jenis '{jenis}' is not in [tool.jdih.jenis] (--jenis-baru tolak)").format(
+                jenis=m.values["jenis"])]) for m in mapped if m.values.get("jenis") in added]
+            mapped = [m for m in mapped if m.values.get("jenis") not in added]
+            added = {}
+        config = replace(config, jenis=config.jenis + tuple(added.items()))
+        for m in mapped:   # the list now gives their singkatan, as it will on the next import
+            if m.values.get("jenis") in added and m.values.get("singkatan_jenis") == added[m.values["jenis"]]:
+                del m.values["singkatan_jenis"]
+    mapped = plain_ids(mapped)
     the_plan = plan(root, config, mapped, refused, files)
     verbs = {"new": _("would write") if dry_run else _("wrote"), "update": _("would update") if dry_run else _("updated")}
     for p in the_plan.planned:
@@ -80,8 +126,14 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
     for r in sorted(the_plan.refused, key=lambda r: r.index):
         print(_("not imported: {where}: {reasons}").format(where=where(r.index, r.id_data), reasons="; ".join(r.reasons)),
               file=err)
+    if added:
+        verb = _("would add") if dry_run else _("added")
+        print(_("{verb} to [tool.jdih.jenis] in pyproject.toml: {pairs} (jdih import --jenis-baru tolak refuses them "
+                "instead)").format(verb=verb, pairs=", ".join(f'"{k}" = "{v}"' for k, v in added.items())), file=out)
     if not dry_run:
         try:
+            if added and the_plan.writes:
+                add_jenis(root / "pyproject.toml", added)
             apply(root, the_plan)
         except ImportWriteError as exc:
             print(_("error: {reason}").format(reason=exc), file=err)
@@ -89,9 +141,11 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
     count = {action: sum(1 for p in the_plan.planned if p.action == action) for action in ("new", "update", "unchanged", "kept")}
     summary = _("{records} record(s): {new} new, {updated} updated, {unchanged} unchanged, {kept} edited since the last "
                 "import (left as they are), {refused} not imported ({seconds:.1f} s)").format(
-        records=len(records), new=count["new"], updated=count["update"], unchanged=count["unchanged"], kept=count["kept"],
+        records=len(merged), new=count["new"], updated=count["update"], unchanged=count["unchanged"], kept=count["kept"],
         refused=len(the_plan.refused), seconds=time.monotonic() - started)
     print((_("dry run, nothing written: ") if dry_run else "") + summary, file=out)
+    if rows != len(merged):
+        print(_("({rows} rows in the feed: rows of one idData were merged into one record)").format(rows=rows), file=out)
     if count["new"] and not dry_run:
         print(_("next: the imported products wait for their sign-offs; each validator signs the batch, e.g. "
                 "jdih approve --waiting --step N --by NAME"), file=out)
@@ -100,7 +154,7 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
 
 def cmd_import(args: argparse.Namespace) -> int:
     return run_import(Path(args.site).resolve(), Path(args.feed), Path(args.files) if args.files else None, args.dry_run,
-                      sys.stdout, sys.stderr)
+                      sys.stdout, sys.stderr, refuse_new_jenis=args.jenis_baru == "tolak")
 
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -115,4 +169,7 @@ def register(commands: argparse._SubParsersAction, site_option: Callable[[argpar
     p.add_argument("--files", metavar="DIR", help=_("the folder holding the documents (by fileDownload's name, or "
                                                      "urlDownload's path below it)"))
     p.add_argument("--dry-run", action="store_true", help=_("print what would be written, and write nothing"))
+    p.add_argument("--jenis-baru", choices=("tambah", "tolak"), default="tambah",
+                   help=_("a jenis the site's list lacks: add it with the feed's singkatan (tambah, the default), or "
+                          "refuse its records (tolak)"))
     p.set_defaults(run=cmd_import)

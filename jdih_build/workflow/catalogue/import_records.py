@@ -214,11 +214,70 @@ def product_id_for(id_data: str, values: dict[str, Any], tipe: str) -> str:
 
 
 def _subjects(value: Any) -> list[str]:
+    """Subjects, split only where feeds really separate them (a semicolon, a line, a list): never on
+    commas, which real subjects hold ("Ira Willis Kesumadoty Yusuf, SE.,MM Sebagai Bunda Literasi").
+    The old member template gives one subject a row; merge_rows gathers them into a list."""
     if isinstance(value, list):
         items = [text_of(v) for v in value]
     else:
-        items = [text_of(part) for part in re.split(r"[;,]", str(value))] if text_of(value) else []
-    return [i for i in items if i]
+        items = [text_of(part) for part in re.split(r"[;\n|]", str(value))] if text_of(value) else []
+    found: list[str] = []
+    for item in items:
+        if item and item not in found:
+            found.append(item)
+    return found
+
+
+MERGED = ("subjek", "teuBadan", "fileDownload", "urlDownload")
+
+
+def merge_rows(records: list[Any]) -> list[tuple[int, Any]]:
+    """One record per idData. The old member template joins its tables, so one document comes as a
+    row per attachment x subject x author: the rows are merged (subjects, authors and attachments
+    gathered, in order, without repeats; for every other key the first real value). Each merged record
+    keeps the index of its first row; records without an idData pass as they are."""
+    merged: dict[str, tuple[int, dict[str, Any]]] = {}
+    out: list[tuple[int, Any]] = []
+    for index, raw in enumerate(records):
+        if not isinstance(raw, dict):
+            out.append((index, raw))
+            continue
+        key = text_of(folded(raw).get("idData"))
+        if key is None:
+            out.append((index, raw))
+            continue
+        if key not in merged:
+            record = dict(raw)
+            merged[key] = (index, record)
+            out.append((index, record))
+            continue
+        record = merged[key][1]
+        for name, value in raw.items():
+            canonical = CANONICAL.get(str(name).lower().replace("_", ""), str(name))
+            if canonical in MERGED:
+                have = record.get(name)
+                values = have if isinstance(have, list) else ([have] if text_of(have) else [])
+                for item in value if isinstance(value, list) else [value]:
+                    if text_of(item) and item not in values:
+                        values.append(item)
+                record[name] = values
+            elif text_of(record.get(name)) is None and text_of(value) is not None:
+                record[name] = value
+    return out
+
+
+def _listed(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in (text_of(v) for v in items) if t]
+
+
+def isbn_of(value: Any) -> str | None:
+    """An ISBN as its digits and hyphens ("ISBN 978-602-5562-23-5" -> "978-602-5562-23-5")."""
+    text = text_of(value)
+    if text is None:
+        return None
+    text = re.sub(r"^\s*ISBN(-1[03])?\s*:?\s*", "", text, flags=re.IGNORECASE).strip()
+    return text or None
 
 
 def _status(value: Any) -> str | None:
@@ -259,6 +318,9 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     promulgated, why = date_of(r.get("tanggal_pengundangan"))
     if why:
         notes.append(f"tanggal_pengundangan: {why}")
+    if enacted is None and promulgated is not None:
+        # The old member template has no tanggal_penetapan: the date it has is the product's date.
+        enacted = promulgated
     year_text = text_of(r.get("tahun_pengundangan"))
     tahun = enacted.year if enacted else (int(year_text) if year_text and re.fullmatch(r"\d{4}", year_text) else None)
     if tahun is None and promulgated is not None:
@@ -282,7 +344,7 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
                                ("deskripsiFisik", "deskripsi_fisik", ("monografi",)),
                                ("isbn", "isbn", ("monografi",)), ("noPanggil", "nomor_panggil", ("monografi",)),
                                ("nomorIndukBuku", "nomor_induk_buku", ("monografi",))):
-        value = text_of(r.get(key))
+        value = isbn_of(r.get(key)) if key == "isbn" else text_of(r.get(key))
         if value is None:
             continue
         if tipe in tipes:
@@ -295,7 +357,12 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     if r.get("status") is not None and values["status"] is None and text_of(r.get("status")):
         notes.append(_("status '{value}' is neither Berlaku nor Tidak Berlaku: left out").format(value=text_of(r.get("status"))))
     for key, target in (("bahasa", "bahasa"), ("bidangHukum", "bidang_hukum"), ("teuBadan", "teu_badan"), ("lokasi", "lokasi")):
-        values[target] = text_of(r.get(key))
+        value = r.get(key)
+        if isinstance(value, list):   # merged rows: several authors
+            names = [n for n in (text_of(v) for v in value) if n]
+            values[target] = "; ".join(names) if names else None
+        else:
+            values[target] = text_of(value)
     if tipe == "peraturan":
         for key in ("jenis", "nomor", "status"):
             if not values.get(key):
@@ -316,8 +383,12 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     if abstrak is not None and (FILE_NAME.match(abstrak) or re.match(r"^https?://\S+$", abstrak)):
         notes.append(_("abstrak names a file ({value}), not prose: the abstract is left to write").format(value=abstrak))
         abstrak = None
-    file_name = text_of(r.get("fileDownload"))
-    file_url = text_of(r.get("urlDownload"))
+    names, urls = _listed(r.get("fileDownload")), _listed(r.get("urlDownload"))
+    file_name: str | None = names[0] if names else None
+    file_url: str | None = urls[0] if urls else None
+    if len(names) > 1 or len(urls) > 1:
+        notes.append(_("{count} attachments in the feed; the first is the main text, add the others as berkas: {others}").format(
+            count=max(len(names), len(urls)), others=", ".join((names or urls)[1:])))
     values = {k: v for k, v in values.items() if v not in (None, [], "")}
     named = {**values, "singkatan_jenis": values.get("singkatan_jenis") or listed_short}   # the id as jdih new gives it
     return Mapped(index, id_data, product_id_for(id_data, named, tipe), tipe, values,

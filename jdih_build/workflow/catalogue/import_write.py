@@ -25,6 +25,7 @@ from jdih_build.load.content import read_product
 from jdih_build.load.filetypes import is_allowed_attachment, safe_name
 from jdih_build.load.problems import Problems
 from jdih_build.model import SiteConfig
+from jdih_build.workflow.atomic import write_atomic
 from jdih_build.workflow.catalogue.import_records import Mapped, Refused
 from jdih_build.workflow.catalogue.new_files import existing_ids, front_matter, product_folder
 
@@ -218,3 +219,19 @@ def apply(root: Path, import_plan: ImportPlan) -> None:
     for _target, aside in done:
         if aside is not None:
             aside.unlink(missing_ok=True)
+
+
+def add_jenis(settings: Path, added: dict[str, str]) -> None:
+    """Append jenis to the site's [tool.jdih.jenis] table, as the import found them in the feed."""
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    header = next((i for i, line in enumerate(lines) if line.strip().replace(" ", "") == "[tool.jdih.jenis]"), None)
+    if header is None:
+        raise ImportWriteError(_("pyproject.toml has no [tool.jdih.jenis] table of its own to add to; add these jenis by "
+                                 "hand: {pairs}").format(pairs=", ".join(f'"{k}" = "{v}"' for k, v in added.items())))
+    end = next((i for i in range(header + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+    while end > header + 1 and not lines[end - 1].strip():
+        end -= 1
+    new = [f"{json.dumps(name, ensure_ascii=False)} = {json.dumps(short, ensure_ascii=False)}   # jdih import"
+           for name, short in added.items()]
+    text = "\n".join(lines[:end] + new + lines[end:]) + "\n"
+    write_atomic(settings, text.encode("utf-8"), replace=True)

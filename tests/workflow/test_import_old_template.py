@@ -1,0 +1,98 @@
+"""Issue 20 (first part): the old BPHN member template moves in. Its feed has 24 keys, no
+tanggal_penetapan and no abstract, PHP json_encode's escapes (`\\/`, `\\uXXXX`), every value a string or
+null, and one row per attachment x subject x author of a document. Written here in that shape."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import tomllib
+from pathlib import Path
+
+from sitekit import SiteKit
+
+from jdih_build.load.site import load_site
+from jdih_build.workflow.catalogue.import_command import run_import
+
+KEYS = ("idData", "tahun_pengundangan", "tanggal_pengundangan", "jenis", "noPeraturan", "judul", "noPanggil",
+        "singkatanJenis", "tempatTerbit", "penerbit", "deskripsiFisik", "sumber", "subjek", "isbn", "status", "bahasa",
+        "bidangHukum", "teuBadan", "nomorIndukBuku", "urlDetailPeraturan", "fileDownload", "urlDownload", "operasi",
+        "display")
+
+
+def row(id_data: int, **values: str | None) -> dict[str, str | None]:
+    base: dict[str, str | None] = {k: None for k in KEYS}
+    base.update({"idData": str(id_data), "tahun_pengundangan": "2021", "tanggal_pengundangan": "2021-03-04",
+                 "jenis": "Keputusan KPU Kota", "noPeraturan": str(id_data), "singkatanJenis": "Kpts",
+                 "judul": f"Keputusan KPU Kota Contoh Nomor {id_data} Tahun 2021 tentang Penetapan Ke-{id_data}",
+                 "tempatTerbit": "Contoh", "sumber": "-", "status": "Berlaku", "bahasa": "Indonesia",
+                 "bidangHukum": "Hukum Tata Negara", "teuBadan": "Contoh (Kota). Komisi Pemilihan Umum",
+                 "urlDetailPeraturan": f"https://jdih.contoh.example/detail/{id_data}",
+                 "fileDownload": f"kpts-{id_data}-2021.pdf",
+                 "urlDownload": f"https://jdih.contoh.example/uploads/kpts-{id_data}-2021.pdf", "operasi": "4", "display": "1"})
+    base.update(values)
+    return base
+
+
+def php_json(records: list[dict[str, str | None]]) -> str:
+    """As PHP's json_encode writes it by default: non-ASCII as \\uXXXX, slashes escaped."""
+    return json.dumps(records, ensure_ascii=True).replace("/", "\\/")
+
+
+def old_feed(count: int) -> list[dict[str, str | None]]:
+    rows: list[dict[str, str | None]] = []
+    for number in range(1, count + 1):
+        rows.append(row(number, subjek="PEMILIHAN UMUM"))
+        rows.append(row(number, subjek="Ira Willis Kesumadoty Yusuf, SE.,MM Sebagai Bunda Literasi"))   # a comma inside
+        if number % 5 == 0:      # a lampiran: another row per subject
+            rows.append(row(number, subjek="PEMILIHAN UMUM", fileDownload=f"kpts-{number}-2021-lampiran.pdf",
+                            urlDownload=f"https://jdih.contoh.example/uploads/kpts-{number}-2021-lampiran.pdf"))
+    rows.append(row(count + 1, jenis="BUKU HUKUM", noPeraturan="-", judul="Pemilu dan Demokrasi Lokal",
+                    penerbit="Pustaka Caf\u00e9", isbn="ISBN 978-602-5562-23-5", deskripsiFisik="xii, 120 hlm",
+                    singkatanJenis="-", tanggal_pengundangan="2019-05-01", tahun_pengundangan="2019", teuBadan=None,
+                    subjek="DEMOKRASI"))
+    return rows
+
+
+def test_the_old_template_imports_merged_and_faithful(kit: SiteKit, tmp_path: Path) -> None:
+    settings = kit.root / "pyproject.toml"
+    settings.write_text(settings.read_text() + '\n[tool.jdih.jenis]\n"Keputusan" = "Kpt"\n', encoding="utf-8")
+    rows = old_feed(40)
+    feed = tmp_path / "document.json"
+    feed.write_text(php_json(rows), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    code = run_import(kit.root, feed, None, False, out, err)
+    took = time.monotonic() - started
+    assert code == 0, err.getvalue()
+    said = out.getvalue()
+    assert "41 record(s): 41 new" in said and f"({len(rows)} rows in the feed" in said, said
+    assert '"Keputusan KPU Kota" = "Kpts"' in said                                # the new jenis, said
+    jenis = tomllib.loads(settings.read_text())["tool"]["jdih"]["jenis"]
+    assert jenis["Keputusan KPU Kota"] == "Kpts" and jenis["Keputusan"] == "Kpt"
+    site, problems = load_site(kit.root)
+    assert site is not None, [str(p) for p in problems.sorted()]
+    products = {p.id: p for p in site.products}
+    assert len(products) == 41
+    first = next(p for p in products.values() if p.nomor == "5")
+    assert first.tanggal_penetapan is not None and str(first.tanggal_penetapan) == "2021-03-04"   # from pengundangan
+    assert first.subjek == ("PEMILIHAN UMUM", "Ira Willis Kesumadoty Yusuf, SE.,MM Sebagai Bunda Literasi")
+    assert "lampiran" in err.getvalue()                                                # the second attachment, named
+    book = next(p for p in products.values() if p.tipe_dokumen == "monografi")
+    assert book.extra_fields.get("isbn") == "978-602-5562-23-5" and book.extra_fields.get("penerbit") == "Pustaka Caf\u00e9"
+    again_out, again_err = io.StringIO(), io.StringIO()
+    assert run_import(kit.root, feed, None, False, again_out, again_err) == 0
+    assert "0 new, 0 updated, 41 unchanged" in again_out.getvalue(), again_out.getvalue()
+    assert took < 30
+
+
+def test_a_new_jenis_can_be_refused(kit: SiteKit, tmp_path: Path) -> None:
+    settings = kit.root / "pyproject.toml"
+    settings.write_text(settings.read_text() + '\n[tool.jdih.jenis]\n"Keputusan" = "Kpt"\n', encoding="utf-8")
+    before = settings.read_text()
+    feed = tmp_path / "document.json"
+    feed.write_text(php_json(old_feed(3)), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_import(kit.root, feed, None, False, out, err, refuse_new_jenis=True) == 1
+    assert "--jenis-baru tolak" in err.getvalue() and settings.read_text() == before
