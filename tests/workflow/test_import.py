@@ -98,7 +98,7 @@ def test_the_legacy_shape_html_and_a_wrapped_feed(kit: SiteKit, tmp_path: Path) 
     [p] = products(kit).values()
     assert p.id == "peraturan-bupati-5-2014" and p.nomor == "5" and p.tahun == 2014
     assert p.judul == "Peraturan Bupati Nomor 5 Tahun 2014 tentang Uji" and p.status == "Berlaku"
-    assert p.abstrak == "Menimbang: perlu diatur\\.\n\nMengingat: UU 23/2014\\."
+    assert p.abstrak == "Menimbang: perlu diatur.\n\nMengingat: UU 23/2014."   # as the office wrote it
     assert [a.name for a in p.berkas] == ["perbup-5.pdf"] and p.berkas[0].sha256 == __import__("hashlib").sha256(MINIMAL_PDF).hexdigest()
 
 
@@ -250,3 +250,16 @@ def test_the_sites_jenis_list_decides(kit: SiteKit, tmp_path: Path) -> None:
     code, said, _err = run(kit, feed)                                    # the default adds it, and says so
     assert code == 0 and '"Peraturan Bupati" = "UU"' in said, said
     assert {p.jenis for p in products(kit).values()} == {"Undang-Undang", "Peraturan Bupati"}
+
+
+def test_an_abstract_reads_as_the_office_wrote_it(tmp_path: Path) -> None:
+    """Issue 20: only what Markdown would read as markup is escaped ("Kota." and "perundang-undangan" stay)."""
+    from jdih_build.publish.abstract import parse_abstract
+    from jdih_build.workflow.catalogue.import_records import as_markdown
+
+    text = ("Keputusan KPU Kota. Sesuai peraturan perundang-undangan (Pasal 5) berlaku 100% *penuh*.\n\n"
+            "1. butir pertama\n- bukan daftar\n# bukan judul\n[tautan](x) dan a_b_c")
+    written = as_markdown(text)
+    assert "Kota." in written and "perundang-undangan" in written and "(Pasal 5)" in written
+    rendered = parse_abstract(written).plain_text
+    assert rendered == " ".join(text.split()), rendered

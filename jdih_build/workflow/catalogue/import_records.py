@@ -46,7 +46,8 @@ TYPE_WORDS = (("monografi", ("BUKU", "MONOGRAFI")), ("artikel", ("MAJALAH", "ART
 TYPE_ONLY = {"BUKU HUKUM", "MONOGRAFI", "MONOGRAFI HUKUM", "MAJALAH HUKUM", "ARTIKEL", "ARTIKEL HUKUM", "PUTUSAN"}
 ACRONYMS = {"KPU", "RI", "DPR", "DPRD", "MA", "MK", "BPK", "KY", "HAM", "PTUN", "TUN", "SOP", "UU", "PP", "SE"}
 FILE_NAME = re.compile(r"^[^\s/\\]+\.(pdf|docx?|odt|rtf|txt)$", re.IGNORECASE)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|])")            # marks Markdown reads anywhere in a line
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)   # a heading, quote, list
 _SECTION_START = re.compile(r"^(ABSTRAK|CATATAN)(\s*):", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
@@ -178,7 +179,11 @@ def as_markdown(text: str) -> str:
     out = []
     for paragraph in text.split("\n\n"):
         escaped = paragraph.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+        # Only what Markdown would read as markup is escaped, so the file reads as the office wrote it
+        # ("Kota.", "perundang-undangan"), and still renders back to exactly its words.
+        escaped = _MARKDOWN_INLINE.sub(r"\\\1", escaped)
+        escaped = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit()
+                                                                   else m.group(2) + "\\"), escaped)
         escaped = _SECTION_START.sub(lambda m: f"{m.group(1)}{m.group(2)}&#58;", escaped)  # not a section label
         out.append(escaped)
     return "\n\n".join(out)
