@@ -85,6 +85,8 @@ class Product:
     berkas: tuple[Attachment, ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()   # the type-specific fields (monografi, artikel, putusan)
     abstrak: str = ""                         # Markdown source of the abstract
+    id_jdihn: str | None = None               # the idData an old JDIH gave it (jdih import): the feed keeps it
+    alamat_lama: tuple[str, ...] = ()         # its addresses on the old site: redirected (publish/redirects.py)
 
     @property
     def file_hashes(self) -> dict[str, str]:

@@ -40,6 +40,7 @@ from jdih_build.publish import feeds
 from jdih_build.publish.catalogue import Catalogue, build_catalogue
 from jdih_build.publish.check_index import check_index
 from jdih_build.publish.pdf_stage import PdfReading, read_attachments, read_staged_pdfs
+from jdih_build.publish.redirects import redirect_map, redirect_outputs
 from jdih_build.publish.render import (
     Output,
     Renderer,
@@ -114,6 +115,7 @@ def tail_outputs(site: Site, catalogue: Catalogue, extra_pages: list[str], sourc
     yield Output("sitemap.xml", feeds.sitemap(catalogue, site.config, extra_pages))
     yield Output("robots.txt", feeds.robots(site.config))
     yield from check_index(catalogue, site.config)   # cek/: every published file by its sha256
+    yield from redirect_outputs(catalogue, site.config)   # the old site's addresses (imported products)
     yield Output(MARKER, MARKER_TEXT)
     for name, path in asset_files(site.templates_dir).items():   # the theme's, the site's own in their place
         yield Output("assets/" + name, source=path)
@@ -232,6 +234,8 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
         catalogue = build_catalogue(report.gate, lambda a: infos[a.sha256], drafts=drafts, workers=workers,
                                     cache=cache.files("abstracts"))
         report.catalogue = catalogue
+        report.warnings += [_("{path}: an old address that two products claim; neither is redirected from it (check "
+                              "their alamat_lama)").format(path=path) for path in redirect_map(catalogue, site.config)[1]]
         freeze_made_so_far()
         started = report.lap("catalogue", started)
         for entry in catalogue.entries:

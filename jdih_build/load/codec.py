@@ -12,7 +12,7 @@ from typing import Any
 from jdih_build.model import Relation
 
 _DATE_FIELDS = ("tanggal_penetapan", "tanggal_pengundangan")
-_TUPLE_FIELDS = ("subjek",)
+_TUPLE_FIELDS = ("subjek", "alamat_lama")
 
 
 def encode_product(fields: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +49,7 @@ def decode_product(data: Any) -> dict[str, Any] | None:
                 return None
         fields["extra"] = tuple(extra)
         fields["subjek"] = tuple(fields["subjek"])
+        fields["alamat_lama"] = tuple(fields["alamat_lama"])
         fields["berkas_entries"] = list(fields["berkas_entries"])
         if not isinstance(fields["abstrak_at"], int) or "abstrak" in fields:
             return None

@@ -15,6 +15,7 @@ from jdih_build.cache.store import Table, key_of
 from jdih_build.i18n import _
 from jdih_build.load.attachments import resolve_attachments, unsafe_name
 from jdih_build.load.codec import decode_product, encode_product
+from jdih_build.load.continuity import read_continuity
 from jdih_build.load.fields import Fields
 from jdih_build.load.filetypes import (
     safe_name,
@@ -45,7 +46,7 @@ MAX_NESTING = 12
 COMMON_KEYS = (
     "id", "tipe_dokumen", "judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan",
     "tempat_penetapan", "tanggal_penetapan", "tanggal_pengundangan", "sumber", "bidang_hukum", "lokasi",
-    "penandatangan", "pemrakarsa", "bahasa", "subjek", "status", "relasi", "berkas",
+    "penandatangan", "pemrakarsa", "bahasa", "subjek", "status", "relasi", "berkas", "id_jdihn", "alamat_lama",
 )
 # The standard's own fields for the other document types (jdih-standard.md section 4).
 EXTRA_TEXT_KEYS: dict[str, tuple[str, ...]] = {
@@ -286,6 +287,7 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
         elif kind and (target or rujukan):
             relasi.append(Relation(kind, target, catatan, item.line, rujukan, url))
 
+    id_jdihn, alamat_lama = read_continuity(f)
     entries = f.text_list("berkas") or []
     fields: dict[str, Any] = {"berkas_entries": entries, "berkas_line": f.line("berkas"),
                               "abstrak_at": len(text) - len(body)}   # where the abstract starts (not cached twice)
@@ -314,6 +316,8 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
         relasi=tuple(relasi),
         extra=tuple(extra),
         abstrak=body.strip("\n"),
+        id_jdihn=id_jdihn,
+        alamat_lama=alamat_lama,
     )
     return fields
 

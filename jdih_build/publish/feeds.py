@@ -47,7 +47,7 @@ def jdihn_record(entry: Entry, config: SiteConfig) -> dict[str, str]:
     main = entry.files[0].attachment if entry.files else None
     place = p.tempat_penetapan if p.tipe_dokumen == "peraturan" else (x.get("tempat_terbit") or x.get("pengadilan"))
     record = {
-        "idData": p.id,
+        "idData": p.id_jdihn or p.id,   # an imported product keeps the id the national portal knows
         "tahun_pengundangan": str(promulgated.year if promulgated else p.tahun),
         "tanggal_penetapan": enacted.isoformat() if enacted else "",
         "tanggal_pengundangan": promulgated.isoformat() if promulgated else "",

@@ -31,6 +31,7 @@ from typing import Any
 
 from jdih_build.i18n import _
 from jdih_build.load.content import ID_PATTERN
+from jdih_build.load.continuity import ID_JDIHN, old_path
 from jdih_build.publish import formatting
 
 # The feed's keys, by their folded form (lower case, no '_'): variants in the wild map to them.
@@ -394,6 +395,9 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     if len(names) > 1 or len(urls) > 1:
         notes.append(_("{count} attachments in the feed; the first is the main text, add the others as berkas: {others}").format(
             count=max(len(names), len(urls)), others=", ".join((names or urls)[1:])))
+    # Continuity (issue 20): the id the national portal lists it under, and its old addresses.
+    values["id_jdihn"] = id_data if ID_JDIHN.fullmatch(id_data) else None
+    values["alamat_lama"] = [u for u in (text_of(r.get("urlDetailPeraturan")), file_url) if u and old_path(u)]
     values = {k: v for k, v in values.items() if v not in (None, [], "")}
     named = {**values, "singkatan_jenis": values.get("singkatan_jenis") or listed_short}   # the id as jdih new gives it
     return Mapped(index, id_data, product_id_for(id_data, named, tipe), tipe, values,

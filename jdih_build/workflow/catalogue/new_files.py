@@ -97,7 +97,7 @@ def id_refusal(product_id: str, target: Path, ids: dict[str, Path], root: Path, 
 FRONT_MATTER_ORDER = ("judul", "jenis", "singkatan_jenis", "nomor", "tahun", "teu_badan", "tempat_penetapan",
                       "tanggal_penetapan", "tanggal_pengundangan", "tanggal_dibacakan", "status", "pengadilan",
                       "penerbit", "tempat_terbit", "deskripsi_fisik", "isbn", "nomor_panggil", "nomor_induk_buku",
-                      "sumber", "bidang_hukum", "lokasi", "bahasa", "subjek")
+                      "sumber", "bidang_hukum", "lokasi", "bahasa", "subjek", "id_jdihn", "alamat_lama")
 
 
 def front_matter(product_id: str, tipe: str, values: dict[str, object], pdf_name: str | None) -> str:
