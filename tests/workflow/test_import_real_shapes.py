@@ -1,6 +1,11 @@
-"""Issue 20 (first part): the old BPHN member template moves in. Its feed has 24 keys, no
-tanggal_penetapan and no abstract, PHP json_encode's escapes (`\\/`, `\\uXXXX`), every value a string or
-null, and one row per attachment x subject x author of a document. Written here in that shape."""
+"""Issue 20: real member feeds move in, written here in the shapes real systems produce.
+
+- The old BPHN member template: 24 keys, no tanggal_penetapan and no abstract, PHP json_encode's escapes
+  (`\\/`, `\\uXXXX`), every value a string or null, one row per attachment x subject x author.
+- BPHN's 2024 template: 26 keys, tanggal_penetapan and urlAbstrak, fileDownload an attachment's title,
+  urlDetailPeraturan like https://host/dokumen/view?id=469.
+- A home-grown CMS: no tanggal_penetapan, "-" for what does not apply, sumber the page body with tags
+  stripped (\\r\\n, &nbsp;), subjek a category slug, index.php?r=...&id=39 addresses."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import time
 import tomllib
 from pathlib import Path
 
+import pytest
 from sitekit import SiteKit
 
 from jdih_build.load.site import load_site
@@ -96,3 +102,49 @@ def test_a_new_jenis_can_be_refused(kit: SiteKit, tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run_import(kit.root, feed, None, False, out, err, refuse_new_jenis=True) == 1
     assert "--jenis-baru tolak" in err.getvalue() and settings.read_text() == before
+
+
+def feed_2024(count: int) -> list[dict[str, str]]:
+    return [{"idData": str(400 + i), "tahun_pengundangan": "2023", "tanggal_penetapan": f"2023-02-{i % 28 + 1:02d}",
+             "tanggal_pengundangan": f"2023-02-{i % 28 + 1:02d}", "jenis": "Keputusan KPU Kabupaten", "noPeraturan": str(i),
+             "judul": f"Keputusan KPU Kabupaten Contoh Nomor {i} Tahun 2023 tentang Hal {i}", "noPanggil": "-",
+             "singkatanJenis": "Kpts", "tempatTerbit": "Contoh", "penerbit": "-", "deskripsiFisik": "-", "sumber": "-",
+             "subjek": "PEMILU", "isbn": "-", "status": "Berlaku", "bahasa": "Indonesia", "bidangHukum": "Hukum Tata Negara",
+             "teuBadan": "Contoh (Kabupaten). Komisi Pemilihan Umum", "nomorIndukBuku": "-", "abstrak": "-",
+             "last_updated": "2024-01-02 10:00:00", "urlAbstrak": "-",
+             "urlDetailPeraturan": f"https://jdih.contoh.example/dokumen/view?id={400 + i}",
+             "fileDownload": f"Keputusan Nomor {i}", "urlDownload": f"https://jdih.contoh.example/common/dokumen/2023kpts{i}.pdf",
+             "operasi": "4", "display": "1"} for i in range(1, count + 1)]
+
+
+def feed_cms(count: int) -> list[dict[str, str]]:
+    return [{"idData": str(i), "tahun_pengundangan": "2022", "tanggal_pengundangan": f"2022-05-{i % 28 + 1:02d}",
+             "jenis": "Peraturan KPU", "noPeraturan": str(i), "judul": f"Peraturan KPU Nomor {i} Tahun 2022 tentang Tahapan {i}",
+             "noPanggil": "-", "singkatanJenis": "PKPU", "tempatTerbit": "Jakarta", "penerbit": "-", "deskripsiFisik": "-",
+             "sumber": "BERITA NEGARA\r\nREPUBLIK&nbsp;INDONESIA No. 123", "subjek": "tahapan-pemilu", "isbn": "-",
+             "status": "Berlaku", "bahasa": "Indonesia", "bidangHukum": "-", "teuBadan": "-", "nomorIndukBuku": "-",
+             "urlDetailPeraturan": f"https://jdih.contoh.example/index.php?r=produk-hukum%2Fdetail-produk-hukum&id={i}",
+             "fileDownload": "-", "urlDownload": f"https://jdih.contoh.example/uploads/pkpu-{i}-2022.pdf",
+             "operasi": "4", "display": "1"} for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("make", [feed_2024, feed_cms])
+def test_the_2024_template_and_a_home_grown_cms_import_whole(kit: SiteKit, tmp_path: Path, make) -> None:
+    settings = kit.root / "pyproject.toml"
+    settings.write_text(settings.read_text() + '\n[tool.jdih.jenis]\n"Peraturan KPU" = "PKPU"\n', encoding="utf-8")
+    records = make(60)
+    feed = tmp_path / "document.json"
+    feed.write_text(php_json(records), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_import(kit.root, feed, None, False, out, err) == 0, err.getvalue()
+    site, problems = load_site(kit.root)
+    assert site is not None, [str(p) for p in problems.sorted()]
+    assert len(site.products) >= 0.95 * len(records)
+    sample = next(p for p in site.products if p.nomor == "7")
+    assert sample.id in ("kpts-7-2023", "pkpu-7-2022")                 # the office's own kind of id
+    assert sample.id_jdihn in ("407", "7") and sample.alamat_lama and sample.tanggal_penetapan is not None
+    if make is feed_cms:
+        assert sample.sumber == "BERITA NEGARA REPUBLIK INDONESIA No. 123" and sample.subjek == ("tahapan-pemilu",)
+    again = io.StringIO()
+    assert run_import(kit.root, feed, None, False, again, io.StringIO()) == 0
+    assert "0 new, 0 updated, 60 unchanged" in again.getvalue()
