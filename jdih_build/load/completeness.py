@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from jdih_build.i18n import _
 from jdih_build.model import Product
 
+# What `jdih import` writes for a fact publication needs that the old catalogue did not have: the product
+# imports, and stays unfinished until the office writes the real value (issue 20).
+PENDING = "(belum diisi)"
 # The lines `jdih new` writes into the abstract's skeleton (workflow/catalogue/new_files.abstract_skeleton).
 _PLACEHOLDER = re.compile(r"^[ \t]*-[ \t]*(?:(?:Pertimbangan|Dasar hukum|Isi)[ \t]*:[ \t]*)?\.\.\.[ \t]*$", re.MULTILINE)
 
@@ -46,6 +49,12 @@ def unfinished(product: Product) -> list[Unfinished]:
                                 _("the abstract still holds the placeholder '...' that jdih new wrote"),
                                 _("write the abstract (ABSTRAK: the considerations, the legal basis, the content; CATATAN: the "
                                   "notes), or delete the placeholder lines"), True))
+    fields = {**{key: getattr(product, key) for key in ("jenis", "nomor", "sumber", "tempat_penetapan", "teu_badan")},
+              **product.extra_fields}
+    for key, value in fields.items():
+        if value == PENDING:
+            found.append(Unfinished(product, None, _("{key} is still {pending}: the old catalogue did not have it").format(
+                key=key, pending=PENDING), _("write the real {key} in the product file").format(key=key), True))
     if not product.berkas:
         if product.tipe_dokumen == "peraturan":
             found.append(Unfinished(product, None, _("a peraturan without its main text: berkas lists no file"),

@@ -15,6 +15,7 @@ from jdih_build.cache.store import Table, key_of
 from jdih_build.i18n import _
 from jdih_build.load.attachments import resolve_attachments, unsafe_name
 from jdih_build.load.codec import decode_product, encode_product
+from jdih_build.load.completeness import PENDING
 from jdih_build.load.continuity import read_continuity
 from jdih_build.load.fields import Fields
 from jdih_build.load.filetypes import (
@@ -234,7 +235,7 @@ def _parse(raw: bytes, md: Path, config: SiteConfig, problems: Problems) -> dict
     tahun = f.integer("tahun", required=True, low=1900, high=2100)
     values = {key: f.text(key) for key in ("jenis", "singkatan_jenis", "nomor", "teu_badan", "tempat_penetapan",
                                            "sumber", "bidang_hukum", "lokasi", "penandatangan", "pemrakarsa", "bahasa")}
-    if config.jenis and values["jenis"] is not None:
+    if config.jenis and values["jenis"] is not None and values["jenis"] != PENDING:   # PENDING: completeness.py
         values["singkatan_jenis"] = _controlled_jenis(f, values["jenis"], values["singkatan_jenis"], config)
     tanggal_penetapan = f.date("tanggal_penetapan")
     tanggal_pengundangan = f.date("tanggal_pengundangan")

@@ -148,3 +148,40 @@ def test_the_2024_template_and_a_home_grown_cms_import_whole(kit: SiteKit, tmp_p
     again = io.StringIO()
     assert run_import(kit.root, feed, None, False, again, io.StringIO()) == 0
     assert "0 new, 0 updated, 60 unchanged" in again.getvalue()
+
+
+def test_ildis_oddities_import_and_check_names_what_is_missing(kit: SiteKit, tmp_path: Path) -> None:
+    """Articles without a place, a putusan without its court, a book with an empty jenis, an impossible date,
+    urlDownload null or a folder, an abstract that is a file name: imported; what publication still needs
+    is written as "(belum diisi)" and `check` names it with its fix; nothing is refused."""
+    from jdih_build.load.completeness import PENDING, unfinished
+
+    base = row(1)
+    records = [
+        {**base, "idData": "1", "jenis": "OPINI PAKAR HUKUM", "noPeraturan": "-", "tempatTerbit": "", "sumber": "Opini 2021",
+         "judul": "Menakar Pemilu Serentak", "urlDownload": None, "fileDownload": None},
+        {**base, "idData": "2", "jenis": "ARTIKEL HUKUM", "noPeraturan": "-", "tempatTerbit": None, "sumber": None,
+         "judul": "Artikel Tanpa Sumber", "urlDownload": "https://jdih.contoh.example/common/dokumen/"},
+        {**base, "idData": "3", "jenis": "PUTUSAN MAHKAMAH AGUNG", "noPeraturan": "12/P/2021", "tempatTerbit": "",
+         "judul": "Putusan Nomor 12/P/2021"},
+        {**base, "idData": "4", "jenis": "", "noPeraturan": "-", "penerbit": "Pustaka", "isbn": "978-602-1234-56-7",
+         "deskripsiFisik": "x, 90 hlm", "tempatTerbit": "Padang", "judul": "Buku Tanpa Jenis"},
+        {**base, "idData": "5", "tanggal_pengundangan": "0202-01-11", "tahun_pengundangan": "2020",
+         "judul": "Keputusan Bertanggal Mustahil"},
+    ]
+    feed = tmp_path / "document.json"
+    feed.write_text(php_json(records), encoding="utf-8")
+    settings = kit.root / "pyproject.toml"
+    settings.write_text(settings.read_text() + '\n[tool.jdih.jenis]\n"Keputusan KPU Kota" = "Kpts"\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_import(kit.root, feed, None, False, out, err)
+    site, problems = load_site(kit.root)
+    assert site is not None, [str(p) for p in problems.sorted()]
+    types = {p.judul: p.tipe_dokumen for p in site.products}
+    assert types.get("Menakar Pemilu Serentak") == "artikel" and types.get("Buku Tanpa Jenis") == "monografi"
+    assert types.get("Putusan Nomor 12/P/2021") == "putusan"
+    assert len(site.products) >= 4, (out.getvalue(), err.getvalue())      # the impossible date alone may be refused
+    pending = {p.judul: [u.message for u in unfinished(p) if PENDING in u.message] for p in site.products}
+    assert pending["Menakar Pemilu Serentak"] and pending["Putusan Nomor 12/P/2021"] and pending["Artikel Tanpa Sumber"]
+    assert not pending["Buku Tanpa Jenis"]
+    assert code in (0, 1)

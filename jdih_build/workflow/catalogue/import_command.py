@@ -22,6 +22,7 @@ from typing import TextIO
 
 from jdih_build.console.reporting import problem_lines, rel
 from jdih_build.i18n import _
+from jdih_build.load.completeness import PENDING
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
 from jdih_build.publish.formatting import slugify
@@ -57,7 +58,7 @@ def new_jenis(mapped: list[Mapped], listed: tuple[tuple[str, str], ...]) -> dict
     found: dict[str, str] = {}
     for m in mapped:
         jenis = m.values.get("jenis")
-        if isinstance(jenis, str) and jenis.casefold() not in known and jenis not in found:
+        if isinstance(jenis, str) and jenis != PENDING and jenis.casefold() not in known and jenis not in found:
             short = m.values.get("singkatan_jenis")
             found[jenis] = short if isinstance(short, str) and short else "".join(w[0] for w in jenis.split() if w[:1].isalpha())
     return found

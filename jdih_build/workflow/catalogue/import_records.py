@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from jdih_build.i18n import _
+from jdih_build.load.completeness import PENDING
 from jdih_build.load.content import ID_PATTERN
 from jdih_build.load.continuity import ID_JDIHN, old_path
 from jdih_build.publish import formatting
@@ -42,9 +43,10 @@ CANONICAL = {k.lower().replace("_", ""): k for k in (
     "urlDetailPeraturan", "fileDownload", "urlDownload", "operasi", "display", "lokasi")}
 LEGACY = {"tanggal": "tanggal_penetapan", "tahun": "tahun_pengundangan", "tanggaldata": "last_updated"}
 EMPTY = {"", "-", "--", "null", "none", "n/a"}
-TYPE_WORDS = (("monografi", ("BUKU", "MONOGRAFI")), ("artikel", ("MAJALAH", "ARTIKEL", "JURNAL")),
+TYPE_WORDS = (("monografi", ("BUKU", "MONOGRAFI")), ("artikel", ("MAJALAH", "ARTIKEL", "JURNAL", "OPINI")),
               ("putusan", ("PUTUSAN",)))
-TYPE_ONLY = {"BUKU HUKUM", "MONOGRAFI", "MONOGRAFI HUKUM", "MAJALAH HUKUM", "ARTIKEL", "ARTIKEL HUKUM", "PUTUSAN"}
+TYPE_ONLY = {"BUKU HUKUM", "MONOGRAFI", "MONOGRAFI HUKUM", "MAJALAH HUKUM", "ARTIKEL", "ARTIKEL HUKUM", "PUTUSAN",
+             "OPINI PAKAR HUKUM"}
 ACRONYMS = {"KPU", "RI", "DPR", "DPRD", "MA", "MK", "BPK", "KY", "HAM", "PTUN", "TUN", "SOP", "UU", "PP", "SE"}
 FILE_NAME = re.compile(r"^[^\s/\\]+\.(pdf|docx?|odt|rtf|txt)$", re.IGNORECASE)
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|])")            # marks Markdown reads anywhere in a line
@@ -212,8 +214,9 @@ def jenis_name(jenis: str, listed: tuple[tuple[str, str], ...]) -> str:
 def product_id_for(id_data: str, values: dict[str, Any], tipe: str) -> str:
     if ID_PATTERN.fullmatch(id_data) and re.search(r"[a-z]", id_data):
         return id_data
-    prefix = formatting.slugify(str(values.get("singkatan_jenis") or values.get("jenis") or tipe), fallback=tipe)
-    nomor = formatting.slugify(str(values.get("nomor") or ""), fallback="")
+    known = {k: v for k, v in values.items() if v != PENDING}
+    prefix = formatting.slugify(str(known.get("singkatan_jenis") or known.get("jenis") or tipe), fallback=tipe)
+    nomor = formatting.slugify(str(known.get("nomor") or ""), fallback="")
     own = formatting.slugify(id_data, fallback="")
     parts = [prefix, nomor, str(values["tahun"]), own]
     return "-".join(p for p in parts if p)[:100].strip("-")
@@ -310,6 +313,8 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
         reasons.append(_("it has no judul"))
     feed_jenis = text_of(r.get("jenis"))
     tipe = tipe_of(feed_jenis)
+    if feed_jenis is None and any(text_of(r.get(k)) for k in ("penerbit", "isbn", "deskripsiFisik")):
+        tipe = "monografi"    # a book catalogued without a jenis: its book-only fields say what it is
     values: dict[str, Any] = {"judul": judul}
     if feed_jenis and not (tipe != "peraturan" and feed_jenis.upper() in TYPE_ONLY):
         values["jenis"] = jenis_name(feed_jenis, listed)
@@ -369,20 +374,22 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
             values[target] = "; ".join(names) if names else None
         else:
             values[target] = text_of(value)
+    # What publication needs and the record lacks: a date or the status cannot be guessed (refused);
+    # a text is written as PENDING, so that the product imports and `check` names it until it is filled.
+    needed = {"peraturan": ("jenis", "nomor"), "putusan": ("nomor", "pengadilan"),
+              "monografi": ("penerbit", "tempat_terbit"), "artikel": ("sumber", "tempat_terbit")}[tipe]
+    for key in needed:
+        if not values.get(key):
+            values[key] = PENDING
+            notes.append(_("{key} is missing: written as {pending}, to be filled in before the sign-offs").format(
+                key=key, pending=PENDING))
     if tipe == "peraturan":
-        for key in ("jenis", "nomor", "status"):
-            if not values.get(key):
-                reasons.append(_("a peraturan needs {key}, and the record has none").format(key=key))
+        if not values.get("status"):
+            reasons.append(_("a peraturan needs status, and the record has none"))
         if values.get("tanggal_penetapan") is None:
             reasons.append(_("a peraturan needs tanggal_penetapan, and the record has no real one"))
-    elif tipe == "putusan":
-        for key in ("nomor", "pengadilan", "tanggal_dibacakan"):
-            if not values.get(key):
-                reasons.append(_("a putusan needs {key}, and the record has none").format(key=key))
-    elif not values.get("tempat_terbit") or (tipe == "monografi" and not values.get("penerbit")) or \
-            (tipe == "artikel" and not values.get("sumber")):
-        reasons.append(_("a {tipe} needs tempat_terbit and {other}, and the record lacks one").format(
-            tipe=tipe, other="penerbit" if tipe == "monografi" else "sumber"))
+    elif tipe == "putusan" and not values.get("tanggal_dibacakan"):
+        reasons.append(_("a putusan needs tanggal_dibacakan, and the record has none"))
     if reasons:
         return Refused(index, id_data, reasons)
     abstrak = prose_of(r.get("abstrak"))
