@@ -20,12 +20,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from jdih_build.cache.location import default_cache_dir
 from jdih_build.console.reporting import problem_lines, rel
 from jdih_build.i18n import _
 from jdih_build.load.completeness import PENDING
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
 from jdih_build.publish.formatting import slugify
+from jdih_build.workflow.catalogue.import_fetch import fetch_all
 from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, merge_rows, records_of
 from jdih_build.workflow.catalogue.import_write import ImportWriteError, add_jenis, apply, plan
 
@@ -64,8 +66,20 @@ def new_jenis(mapped: list[Mapped], listed: tuple[tuple[str, str], ...]) -> dict
     return found
 
 
+def download(mapped: list[Mapped], folder: Path, out: TextIO, err: TextIO) -> None:
+    """Fetch every record's main text into `folder` (resumable), saying what came and what failed."""
+    urls = [m.file_url for m in mapped if m.file_url]
+    results = fetch_all(urls, folder)
+    fresh = sum(1 for r in results if r.fresh)
+    failed = [r for r in results if r.error]
+    for r in failed:
+        print(_("not downloaded: {url}: {reason}").format(url=r.url, reason=r.error), file=err)
+    print(_("downloaded {fresh} file(s) into {folder} ({kept} there already, {failed} failed)").format(
+        fresh=fresh, folder=folder, kept=len(results) - fresh - len(failed), failed=len(failed)), file=out)
+
+
 def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: TextIO, err: TextIO,
-               refuse_new_jenis: bool = False) -> int:
+               refuse_new_jenis: bool = False, unduh: Path | None = None) -> int:
     started = time.monotonic()
     problems = Problems(root)
     config = load_config(root, problems)
@@ -103,6 +117,9 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
             mapped.append(result)
         else:
             refused.append(result)
+    if unduh is not None and not dry_run:
+        download(mapped, unduh, out, err)
+        files = unduh
     added: dict[str, str] = {}
     if config.jenis:   # a controlled list: a jenis it lacks is added, unless the office refuses that
         added = new_jenis(mapped, config.jenis)
@@ -155,7 +172,9 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
 
 def cmd_import(args: argparse.Namespace) -> int:
     return run_import(Path(args.site).resolve(), Path(args.feed), Path(args.files) if args.files else None, args.dry_run,
-                      sys.stdout, sys.stderr, refuse_new_jenis=args.jenis_baru == "tolak")
+                      sys.stdout, sys.stderr, refuse_new_jenis=args.jenis_baru == "tolak",
+                      unduh=None if args.unduh is None else (Path(args.unduh) if args.unduh else
+                                                             default_cache_dir(Path(args.site)) / "unduhan"))
 
 
 def register(commands: argparse._SubParsersAction, site_option: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -170,6 +189,9 @@ def register(commands: argparse._SubParsersAction, site_option: Callable[[argpar
     p.add_argument("--files", metavar="DIR", help=_("the folder holding the documents (by fileDownload's name, or "
                                                      "urlDownload's path below it)"))
     p.add_argument("--dry-run", action="store_true", help=_("print what would be written, and write nothing"))
+    p.add_argument("--unduh", nargs="?", const="", metavar="DIR",
+                   help=_("fetch each record's main text from its urlDownload (http/https, bounded, resumable) into DIR "
+                          "(default: the site's folder in the user's cache) and import it from there"))
     p.add_argument("--jenis-baru", choices=("tambah", "tolak"), default="tambah",
                    help=_("a jenis the site's list lacks: add it with the feed's singkatan (tambah, the default), or "
                           "refuse its records (tolak)"))
