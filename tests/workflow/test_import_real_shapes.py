@@ -185,3 +185,15 @@ def test_ildis_oddities_import_and_check_names_what_is_missing(kit: SiteKit, tmp
     assert pending["Menakar Pemilu Serentak"] and pending["Putusan Nomor 12/P/2021"] and pending["Artikel Tanpa Sumber"]
     assert not pending["Buku Tanpa Jenis"]
     assert code in (0, 1)
+
+
+def test_an_unknown_author_stays_unknown(kit: SiteKit, tmp_path: Path) -> None:
+    """A null teuBadan is not the office: the book by someone else is not credited to the KPU."""
+    feed = tmp_path / "document.json"
+    feed.write_text(php_json([row(1, jenis="BUKU HUKUM", noPeraturan="-", penerbit="Pustaka", tempatTerbit="Padang",
+                                  judul="Buku Orang Lain", teuBadan=None)]), encoding="utf-8")
+    run_import(kit.root, feed, None, False, io.StringIO(), io.StringIO())
+    site, _problems = load_site(kit.root)
+    assert site is not None
+    [book] = site.products
+    assert book.teu_badan == "-" and site.config.instansi not in (book.teu_badan or "")

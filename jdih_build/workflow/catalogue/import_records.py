@@ -374,6 +374,10 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
             values[target] = "; ".join(names) if names else None
         else:
             values[target] = text_of(value)
+    if values.get("teu_badan") is None:
+        # Unknown stays unknown: left out, the site's instansi would be credited (a book by someone else
+        # attributed to the office). "-" is the feed's own word for "none", and reads back the same.
+        values["teu_badan"] = "-"
     # What publication needs and the record lacks: a date or the status cannot be guessed (refused);
     # a text is written as PENDING, so that the product imports and `check` names it until it is filled.
     needed = {"peraturan": ("jenis", "nomor"), "putusan": ("nomor", "pengadilan"),
