@@ -76,7 +76,7 @@ def test_the_ildis_record_and_its_type_variants(kit: SiteKit, tmp_path: Path) ->
     assert (uu.tipe_dokumen, uu.jenis, uu.singkatan_jenis, uu.nomor, uu.tahun) == ("peraturan", "Undang-Undang", "UU", "1", 2024)
     assert str(uu.tanggal_penetapan) == "2024-01-01" and uu.tanggal_pengundangan is None   # a copied date is not kept
     assert (uu.status, uu.sumber, uu.bidang_hukum, uu.tempat_penetapan) == ("Berlaku", "BN 2024(1): 100 hlm", "Hukum Dagang", "Indonesia")
-    assert uu.abstrak == "" and "abstrak names a file (tesabstrak.pdf)" in err
+    assert uu.abstrak == "" and "the abstract is a file (tesabstrak.pdf), not found" in err
     book = next(p for p in found.values() if p.tipe_dokumen == "monografi")
     assert book.jenis is None and book.extra_fields == {"penerbit": "Pustaka Hukum", "tempat_terbit": "Jakarta",
                                                          "nomor_panggil": "347.732 BAD X", "deskripsi_fisik": "xi, 25 hal ; 21 cm.",
@@ -263,3 +263,22 @@ def test_an_abstract_reads_as_the_office_wrote_it(tmp_path: Path) -> None:
     assert "Kota." in written and "perundang-undangan" in written and "(Pasal 5)" in written
     rendered = parse_abstract(written).plain_text
     assert rendered == " ".join(text.split()), rendered
+
+
+def test_an_abstract_that_is_a_file_comes_in_beside_the_product(kit: SiteKit, tmp_path: Path) -> None:
+    """Issue 20: ILDIS writes the abstract PDF's name in `abstrak`: with --files it comes in as a file of the
+    product (after the main text), and the product is complete without an abstract to write."""
+    from jdih_build.load.completeness import unfinished
+
+    files = tmp_path / "dokumen"
+    files.mkdir()
+    (files / "tesabstrak.pdf").write_bytes(MINIMAL_PDF + b"abstrak")
+    (files / "uu-1-2024.pdf").write_bytes(MINIMAL_PDF + b"naskah")
+    record = {**ILDIS, "fileDownload": "uu-1-2024.pdf", "urlDownload": "http://ildis-frontend.test/common/dokumen/uu-1-2024.pdf"}
+    code, out, err = run(kit, feed_file(tmp_path, [record]), "--files", str(files))
+    assert code == 0, err
+    product = products(kit)["uu-1-2024"]
+    assert [a.name for a in product.berkas] == ["uu-1-2024.pdf", "tesabstrak.pdf"]
+    assert not [u for u in unfinished(product) if u.refused]
+    code, again, _err = run(kit, feed_file(tmp_path, [record]), "--files", str(files))
+    assert "1 unchanged" in again

@@ -68,7 +68,7 @@ def new_jenis(mapped: list[Mapped], listed: tuple[tuple[str, str], ...]) -> dict
 
 def download(mapped: list[Mapped], folder: Path, out: TextIO, err: TextIO) -> None:
     """Fetch every record's main text into `folder` (resumable), saying what came and what failed."""
-    urls = [m.file_url for m in mapped if m.file_url]
+    urls = [u for m in mapped for u in (m.file_url, m.abstract_url) if u]
     results = fetch_all(urls, folder)
     fresh = sum(1 for r in results if r.fresh)
     failed = [r for r in results if r.error]
@@ -137,7 +137,7 @@ def run_import(root: Path, feed: Path, files: Path | None, dry_run: bool, out: T
     verbs = {"new": _("would write") if dry_run else _("wrote"), "update": _("would update") if dry_run else _("updated")}
     for p in the_plan.planned:
         if p.action in verbs:
-            shown = [p.md] + ([p.attachment[1]] if p.attachment is not None else [])
+            shown = [p.md] + [pair[1] for pair in (p.attachment, p.abstract) if pair is not None]
             print(f"{verbs[p.action]} " + ", ".join(rel(path, root) for path in shown), file=out)
         for note in p.notes:
             print(_("note: {where}: {note}").format(where=where(p.mapped.index, p.mapped.id_data), note=note), file=err)

@@ -69,6 +69,8 @@ class Mapped:
     file_name: str | None             # fileDownload: the main text's name, if any
     file_url: str | None              # urlDownload
     notes: list[str] = field(default_factory=list)   # what was dropped or guessed (reported, not fatal)
+    abstract_file: str | None = None  # abstrak naming a file (ILDIS): the abstract is that file
+    abstract_url: str | None = None   # urlAbstrak, where it is a file
 
 
 @dataclass
@@ -397,9 +399,13 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     if reasons:
         return Refused(index, id_data, reasons)
     abstrak = prose_of(r.get("abstrak"))
+    abstract_file = None
     if abstrak is not None and (FILE_NAME.match(abstrak) or re.match(r"^https?://\S+$", abstrak)):
-        notes.append(_("abstrak names a file ({value}), not prose: the abstract is left to write").format(value=abstrak))
+        abstract_file = abstrak if FILE_NAME.match(abstrak) else None
         abstrak = None
+    abstract_url = text_of(r.get("urlAbstrak"))
+    if abstract_url is not None and not FILE_NAME.match(abstract_url.rsplit("/", 1)[-1]):
+        abstract_url = None
     names, urls = _listed(r.get("fileDownload")), _listed(r.get("urlDownload"))
     file_name: str | None = names[0] if names else None
     file_url: str | None = urls[0] if urls else None
@@ -412,4 +418,4 @@ def map_record(index: int, raw: Any, listed: tuple[tuple[str, str], ...]) -> Map
     values = {k: v for k, v in values.items() if v not in (None, [], "")}
     named = {**values, "singkatan_jenis": values.get("singkatan_jenis") or listed_short}   # the id as jdih new gives it
     return Mapped(index, id_data, product_id_for(id_data, named, tipe), tipe, values,
-                  as_markdown(abstrak) if abstrak else "", file_name, file_url, notes)
+                  as_markdown(abstrak) if abstrak else "", file_name, file_url, notes, abstract_file, abstract_url)

@@ -28,6 +28,7 @@ from jdih_build.model import SiteConfig
 from jdih_build.workflow.atomic import write_atomic
 from jdih_build.workflow.catalogue.import_records import Mapped, Refused
 from jdih_build.workflow.catalogue.new_files import existing_ids, front_matter, product_folder
+from jdih_build.workflow.signing.signoff_file import yaml_quote
 
 MANIFEST = ".jdih-import.json"
 
@@ -40,6 +41,7 @@ class Planned:
     attachment: tuple[Path, Path] | None      # (found in --files, its place beside the product)
     action: str                               # new | update | unchanged | kept (edited since the import)
     notes: list[str] = field(default_factory=list)
+    abstract: tuple[Path, Path] | None = None  # the abstract file (ILDIS), likewise
 
 
 @dataclass
@@ -52,18 +54,25 @@ class ImportPlan:
         return [p for p in self.planned if p.action in ("new", "update")]
 
 
-def product_text(m: Mapped, attachment: str | None) -> str:
-    return "---\n" + front_matter(m.product_id, m.tipe, m.values, attachment) + "---\n" + \
-        (f"\n{m.abstract}\n" if m.abstract else "")
+def product_text(m: Mapped, attachment: str | None, abstract_file: str | None = None) -> str:
+    head = front_matter(m.product_id, m.tipe, m.values, attachment or abstract_file)
+    if attachment is not None and abstract_file is not None:
+        head += f"  - {yaml_quote(abstract_file)}\n"          # after the main text: berkas' first is the main text
+    return "---\n" + head + "---\n" + (f"\n{m.abstract}\n" if m.abstract else "")
 
 
 def find_file(m: Mapped, files: Path) -> Path | None:
     """The record's main text in --files: by fileDownload's name, or by urlDownload's path below it."""
+    return find_named(m.file_name, m.file_url, files)
+
+
+def find_named(file_name: str | None, file_url: str | None, files: Path) -> Path | None:
+    """A file in --files by its name, or by its URL's path below the folder."""
     candidates: list[PurePosixPath] = []
-    if m.file_name:
-        candidates.append(PurePosixPath(PurePosixPath(m.file_name.replace("\\", "/")).name))
-    if m.file_url:
-        path = PurePosixPath(unquote(urlsplit(m.file_url).path).lstrip("/"))
+    if file_name:
+        candidates.append(PurePosixPath(PurePosixPath(file_name.replace("\\", "/")).name))
+    if file_url:
+        path = PurePosixPath(unquote(urlsplit(file_url).path).lstrip("/"))
         if path.parts and ".." not in path.parts:
             candidates += [path, PurePosixPath(path.name)]
             candidates += [PurePosixPath(*path.parts[i:]) for i in range(1, len(path.parts) - 1)]
@@ -96,15 +105,15 @@ def read_manifest(content: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def validate(m: Mapped, text: str, attachment: str | None, config: SiteConfig, folder: Path, content: Path) -> list[str]:
+def validate(m: Mapped, text: str, attachments: list[str], config: SiteConfig, folder: Path, content: Path) -> list[str]:
     """The product as the build will read it (in a private copy of its folder): its problems."""
     with tempfile.TemporaryDirectory(prefix="jdih-import-") as tmp:
         mirror = Path(tmp) / "content" / folder.relative_to(content)
         mirror.mkdir(parents=True)
         md = mirror / f"{m.product_id}.md"
         md.write_text(text, encoding="utf-8")
-        if attachment is not None:
-            (mirror / attachment).write_bytes(b"")
+        for name in attachments:
+            (mirror / name).write_bytes(b"")
         problems = Problems(Path(tmp))
         read_product(md, Path(tmp) / "content", config, problems)
         return [f"{p.message} - {p.fix}" for p in problems.sorted()]
@@ -141,8 +150,20 @@ def plan(root: Path, config: SiteConfig, mapped: list[Mapped], refused: list[Ref
             wanted = m.file_name or m.file_url
             notes.append(_("the main text {name} was not found in {folder}").format(name=wanted, folder=files) if files is not None
                          else _("the main text {name} is not copied: give the folder that holds it with --files DIR").format(name=wanted))
-        text = product_text(m, name)
-        problems = validate(m, text, name, config, md.parent, content)
+        abstract_source = find_named(m.abstract_file, m.abstract_url, files) if files is not None and \
+            (m.abstract_file or m.abstract_url) else None
+        abstract_name = None
+        if abstract_source is not None:
+            abstract_name = abstract_source.name if unsafe_name(abstract_source.name) is None else safe_name(abstract_source.name)
+            if not is_allowed_attachment(abstract_name) or abstract_name == name:
+                abstract_source, abstract_name = None, None
+        if m.abstract_file or m.abstract_url:
+            notes.append(_("the abstract is a file ({value}): it comes in beside the product").format(
+                value=abstract_name) if abstract_name else _("the abstract is a file ({value}), not found: give its folder "
+                                                            "with --files, or fetch it with --unduh").format(
+                value=m.abstract_file or m.abstract_url))
+        text = product_text(m, name, abstract_name)
+        problems = validate(m, text, [n for n in (name, abstract_name) if n], config, md.parent, content)
         if problems:
             refused.append(Refused(m.index, m.id_data, problems))
             continue
@@ -164,7 +185,12 @@ def plan(root: Path, config: SiteConfig, mapped: list[Mapped], refused: list[Ref
                 attachment = None
         if action == "unchanged" and attachment is not None:
             action = "update"
-        planned.append(Planned(m, md, text, attachment, action, notes))
+        abstract = (abstract_source, md.parent / abstract_name) if abstract_source is not None and abstract_name else None
+        if abstract is not None and action != "kept" and abstract[1].exists() and sha_of(abstract[1]) == sha_of(abstract[0]):
+            abstract = None
+        if action == "unchanged" and abstract is not None:
+            action = "update"
+        planned.append(Planned(m, md, text, attachment, action, notes, abstract))
     return ImportPlan(planned, refused)
 
 
@@ -197,10 +223,11 @@ def apply(root: Path, import_plan: ImportPlan) -> None:
     try:
         for p in import_plan.writes:
             files: dict[str, str] = {}
-            if p.attachment is not None:
-                source, target = p.attachment
-                put(target, lambda temp, s=source: shutil.copyfile(s, temp))
-                files[target.name] = sha_of(target) or ""
+            for pair in (p.attachment, p.abstract):
+                if pair is not None:
+                    source, target = pair
+                    put(target, lambda temp, s=source: shutil.copyfile(s, temp))
+                    files[target.name] = sha_of(target) or ""
             put(p.md, lambda temp, t=p.text: temp.write_text(t, encoding="utf-8"))
             found = manifest.get(p.mapped.product_id)
             previous: dict[str, Any] = found if isinstance(found, dict) else {}
