@@ -27,8 +27,9 @@ from jdih_build.load.completeness import PENDING
 from jdih_build.load.problems import Problems
 from jdih_build.load.settings import load_config
 from jdih_build.publish.formatting import slugify
+from jdih_build.workflow.catalogue.import_feed import merge_rows
 from jdih_build.workflow.catalogue.import_fetch import fetch_all
-from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, merge_rows, records_of
+from jdih_build.workflow.catalogue.import_records import FeedError, Mapped, Refused, map_record, records_of
 from jdih_build.workflow.catalogue.import_write import ImportWriteError, add_jenis, apply, plan
 
 EXIT_OK, EXIT_SOME_REFUSED, EXIT_USAGE = 0, 1, 2

@@ -46,7 +46,7 @@ def local_path(folder: Path, url: str) -> Path | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     path = PurePosixPath(unquote(parts.path).lstrip("/"))
-    if not path.parts or ".." in path.parts or not is_allowed_attachment(path.name) or "\x00" in str(path):
+    if not path.parts or ".." in path.parts or not is_allowed_attachment(path.name) or any("\x00" in part for part in path.parts):
         return None
     return folder.joinpath(*path.parts)
 
