@@ -230,6 +230,9 @@ def test_random_damage_to_a_warm_cache_never_changes_the_output(warm: tuple[Path
         report = build(root, work / "out", NOW, cache_dir=work / "cache")
         assert report.ok, report.problems
         assert tree_bytes(work / "out") == cold, ops
+    if os.environ.get("JDIH_CACHE_FUZZ_LOG"):   # a tally for long runs: one line per example that held
+        with open(os.environ["JDIH_CACHE_FUZZ_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{same_out} {[op[0] for op in ops]}\n")
 
 
 def test_the_property_sees_damage(warm: tuple[Path, Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
