@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,11 @@ class _Slot(Generic[T]):
     deadline: float = 0.0
 
 
-def _context() -> Any:
+def _context(warm: bool = False) -> Any:
+    """Workers from the forkserver; or, with `warm` and no other thread running, forked from this process,
+    so that what it has imported already (pyHanko takes 0.6 s) need not be imported again by each worker."""
+    if warm and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
@@ -72,14 +77,15 @@ def _context() -> Any:
 
 def run_bounded(items: Sequence[T], work: Callable[[T], R], seconds: float, memory: int,
                 workers: int | None = None, deadline: float | None = None,
-                on_result: Callable[[T, R | Failed], None] | None = None) -> dict[T, R | Failed]:
+                on_result: Callable[[T, R | Failed], None] | None = None, warm: bool = False) -> dict[T, R | Failed]:
     """`work(item)` for each item (once each), in bounded workers; `deadline` is a time.monotonic()
-    after which no further task starts. `work` must be importable (a module-level function)."""
+    after which no further task starts. `work` must be importable (a module-level function).
+    `warm`: fork the workers from this process where that is safe (see `_context`)."""
     pending = list(dict.fromkeys(items))
     results: dict[T, R | Failed] = {}
     if not pending:
         return results
-    context = _context()
+    context = _context(warm)
     count = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     slots: list[_Slot[T]] = []
 

@@ -21,6 +21,7 @@ RELATION_KINDS = ("mencabut", "mengubah", "melaksanakan")
 RELATION_INVERSE = {"mencabut": "dicabut", "mengubah": "diubah", "melaksanakan": "dilaksanakan"}
 DECISIONS = ("disetujui", "ditolak")
 SIGNATURE_MODES = ("opsional", "wajib")
+REVOCATION_MODES = ("opsional", "wajib")   # sop.yaml `cek_pencabutan`: must a TTE lembar carry revocation data?
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,12 @@ class Sop:
     instansi: str | None = None
     tanggal_efektif: date | None = None
     disahkan_oleh: str | None = None
+    cek_pencabutan: str | None = None   # opsional | wajib; unset: wajib exactly when tanda_tangan is
+
+    @property
+    def requires_revocation_data(self) -> bool:
+        """Whether a TTE lembar without the certificate's revocation status is withheld."""
+        return (self.cek_pencabutan or self.tanda_tangan) == "wajib"
 
     @property
     def validation_steps(self) -> tuple[Step, ...]:
@@ -128,6 +135,15 @@ class Sop:
 
     def step(self, no: int) -> Step | None:
         return next((s for s in self.langkah if s.no == no), None)
+
+
+@dataclass(frozen=True)
+class TteIdentity:
+    """How the roster recognises a person's certificate (`tte:`): each part given must match."""
+
+    nik: str | None = None
+    email: str | None = None
+    sidik_jari: str | None = None   # the certificate's SHA-256 fingerprint, lower-case hex
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ class Person:
     kunci_publik: str | None = None
     aktif_sejak: date | None = None
     aktif_sampai: date | None = None
+    tte: TteIdentity | None = None
 
     def active_on(self, day: date) -> bool:
         if self.aktif_sejak and day < self.aktif_sejak:
@@ -146,6 +163,36 @@ class Person:
         if self.aktif_sampai and day > self.aktif_sampai:
             return False
         return True
+
+
+@dataclass(frozen=True)
+class TteSignature:
+    """The certified electronic signature on a lembar persetujuan, as verified when it was loaded
+    (load/lembar_signoffs.py). `problem` is None when the signature counts; else the reason's kind,
+    with `reason` and `fix` in words."""
+
+    problem: str | None
+    reason: str = ""
+    fix: str = ""
+    signer: str = ""                 # the certificate's CN
+    nik: str | None = None
+    emails: tuple[str, ...] = ()
+    fingerprint: str = ""
+    issuer: str = ""                 # the issuing CA's CN
+    signed_at: datetime | None = None
+    time_source: str = ""            # "timestamp" (a trusted TSA) | "signer" (the signer's own clock)
+    revocation_checked: bool = False
+
+    def mismatch(self, identity: TteIdentity) -> list[str]:
+        """The parts of the roster's identity the certificate does not bear."""
+        wrong = []
+        if identity.nik and identity.nik != self.nik:
+            wrong.append("nik")
+        if identity.email and identity.email.lower() not in self.emails:
+            wrong.append("email")
+        if identity.sidik_jari and identity.sidik_jari != self.fingerprint:
+            wrong.append("sidik_jari")
+        return wrong
 
 
 @dataclass(frozen=True)
@@ -162,6 +209,7 @@ class SignOff:
     catatan: str | None
     raw: bytes = field(repr=False)   # the record's exact bytes: what a signature covers
     signature: bytes | None = field(default=None, repr=False)   # the `<file>.sig` beside it, if any
+    tte: TteSignature | None = None   # a lembar PDF (`<NN>-<peran>.pdf`): its signature; the record is inside
 
     @property
     def sha256(self) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jdih_build"
 # The order of the packages: a module may import from its own package or from an earlier rank.
-RANK = {"i18n": -1, "model": 0, "sshsig": 0, "parallel": 0, "bounded": 0, "theme": 0, "collector": 0,
+RANK = {"i18n": -1, "model": 0, "sshsig": 0, "tte": 0, "parallel": 0, "bounded": 0, "theme": 0, "collector": 0,
         "cache": 0, "load": 1, "gate": 2, "publish": 3, "pipeline": 4, "console": 4,
         "workflow": 5, "preview": 5, "cli": 6, "__main__": 7, "__init__": 0}
 # The cache serves every stage (issue 18 gave each of its parts one room, cache/), so its modules are

@@ -35,7 +35,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jdih_build.preview.serve", "jdih_build.workflow.signing.approve", "jdih_build.workflow.catalogue.new",
     "jdih_build.workflow.reporting.status", "jdih_build.workflow.reporting.sop_report", "jdih_build.workflow.signing.sign_policy",
     "jdih_build.workflow.catalogue.import_command", "jdih_build.workflow.catalogue.init",
-    "jdih_build.workflow.catalogue.rename",
+    "jdih_build.workflow.catalogue.rename", "jdih_build.workflow.signing.lembar_command",
+    "jdih_build.workflow.signing.terima_command",
 )
 
 

@@ -220,7 +220,9 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
              _("the SOP's steps are signed in order: sign this step again after the previous one"))
 
     # 5.6: the signature, where there is one or where one is required.
-    if record.signature is not None:
+    if record.tte is not None:
+        fails += _tte_failures(step, record, person)
+    elif record.signature is not None:
         key = person.kunci_publik if person else None
         if key is None:
             fail(RULE_SIGNATURE, _("step {step_no}: the record is signed but {record_oleh} has no kunci_publik in petugas.yaml").format(
@@ -238,6 +240,32 @@ def _check_record(product: Product, step: Step, record: SignOff, sop: Sop, peopl
              _("sign it: jdih approve {product_id} --step {step_no} --by '{record_oleh}' --key KEYFILE").format(
                  product_id=product.id, step_no=step.no, record_oleh=record.oleh))
     return fails
+
+
+def _tte_failures(step: Step, record: SignOff, person: Person | None) -> list[Failure]:
+    """A lembar signed with TTE: its signature verified when loaded (load/lembar_signoffs.py), and the
+    certificate is the roster person's (their `tte:` NIK, e-mail or fingerprint)."""
+    tte = record.tte
+    assert tte is not None
+    name = record.path.name
+    if tte.problem is not None:
+        return [Failure(RULE_SIGNATURE, step.no, _("step {step_no}: the TTE signature of {name} does not count: {reason}").format(
+            step_no=step.no, name=name, reason=tte.reason), tte.fix, record.path)]
+    if person is None:
+        return []   # rule 5.2 already names the unknown signer
+    if person.tte is None:
+        return [Failure(RULE_SIGNATURE, step.no, _("step {step_no}: {name} is signed with TTE, but {person} has no tte in "
+                                                   "petugas.yaml").format(step_no=step.no, name=name, person=person.nama),
+                        _("add `tte:` with the NIK or e-mail of their certificate to {person} in approvals/petugas.yaml "
+                          "(docs/tte.md)").format(person=person.nama), record.path)]
+    wrong = tte.mismatch(person.tte)
+    if wrong:
+        return [Failure(RULE_SIGNATURE, step.no, _("step {step_no}: {name} is signed with the certificate of {signer} (NIK {nik}), "
+                                                   "which is not {person}'s: {fields} differ from petugas.yaml").format(
+            step_no=step.no, name=name, signer=tte.signer, nik=tte.nik or "-", person=person.nama, fields=", ".join(wrong)),
+                        _("{person} signs the lembar with their own certificate, or the roster's tte is corrected and "
+                          "signed again with jdih sign-policy").format(person=person.nama), record.path)]
+    return []
 
 
 def evaluate_product(product: Product, records: list[SignOff], sop: Sop, people: dict[str, Person], now: datetime,

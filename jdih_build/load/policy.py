@@ -10,13 +10,18 @@ from jdih_build.load.fields import Fields
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
 from jdih_build.load.strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
-from jdih_build.model import SIGNATURE_MODES, Person, Sop, Step
+from jdih_build.model import REVOCATION_MODES, SIGNATURE_MODES, Person, Sop, Step, TteIdentity
 
 ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 NIP_PATTERN = re.compile(r"[0-9]{18}")
-SOP_KEYS = ("nomor", "nama", "instansi", "tanggal_efektif", "disahkan_oleh", "pemisahan_tugas", "tanda_tangan", "langkah")
+SOP_KEYS = ("nomor", "nama", "instansi", "tanggal_efektif", "disahkan_oleh", "pemisahan_tugas", "tanda_tangan",
+            "cek_pencabutan", "langkah")
 STEP_KEYS = ("no", "kegiatan", "pelaksana", "validasi", "mutu_baku", "kelengkapan", "output")
-PERSON_KEYS = ("nama", "nip", "jabatan", "peran", "kunci_publik", "aktif_sejak", "aktif_sampai")
+PERSON_KEYS = ("nama", "nip", "jabatan", "peran", "kunci_publik", "aktif_sejak", "aktif_sampai", "tte")
+TTE_KEYS = ("nik", "email", "sidik_jari")
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 def read_input(path: Path | str, problems: Problems, what: str, cap: int) -> bytes | None:
@@ -78,6 +83,7 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
     nama = f.text("nama", required=True)
     separation = f.boolean("pemisahan_tugas", default=True)
     signatures = f.choice("tanda_tangan", SIGNATURE_MODES, default="opsional")
+    revocation = f.choice("cek_pencabutan", REVOCATION_MODES) if "cek_pencabutan" in tree else None
     steps: list[Step] = []
     if f.require("langkah"):
         for position, item in enumerate(f.mapping_list("langkah") or [], 1):
@@ -103,7 +109,7 @@ def load_sop(root: Path, problems: Problems, data: bytes | None = None) -> Sop |
         return None
     return Sop(nomor=nomor, nama=nama, pemisahan_tugas=separation, tanda_tangan=signatures, langkah=tuple(steps),
                instansi=f.text("instansi"), tanggal_efektif=f.date("tanggal_efektif"),
-               disahkan_oleh=f.text("disahkan_oleh"))
+               disahkan_oleh=f.text("disahkan_oleh"), cek_pencabutan=revocation)
 
 
 def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> list[Person] | None:
@@ -142,8 +148,9 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
             except KeyFormatError as exc:
                 f.error("kunci_publik", _("kunci_publik is not an SSH public key: {exc}").format(exc=exc),
                         _("paste the whole line of the .pub file, e.g. `ssh-ed25519 AAAA... nama@kantor`"))
+        tte = _tte_identity(item, path, problems) if "tte" in item else None
         if nama and nip and roles is not None:
-            people.append(Person(nama, nip, f.text("jabatan"), tuple(roles), key, since, until))
+            people.append(Person(nama, nip, f.text("jabatan"), tuple(roles), key, since, until, tte))
             lines.append(item.line)
     first_by_name: dict[str, int] = {}
     first_by_nip: dict[str, str] = {}
@@ -160,6 +167,33 @@ def load_roster(root: Path, problems: Problems, data: bytes | None = None) -> li
     if len(problems) > before:
         return None
     return people
+
+
+def _tte_identity(person: YMap, path: Path, problems: Problems) -> TteIdentity | None:
+    """A person's `tte:` (how their TTE certificate is recognised): nik, email and/or sidik_jari."""
+    node = person["tte"]
+    fix = _("write e.g. `tte: {{nik: \"1376011203850002\", email: nama@kpu.go.id}}` (docs/tte.md)")
+    if not isinstance(node, YMap) or not node:
+        problems.add(path, person.key_lines["tte"], _("'tte' must map nik, email and/or sidik_jari to values"), fix)
+        return None
+    f = Fields(node, path, problems, _("a roster entry's tte"))
+    before = len(problems)
+    f.check_known(TTE_KEYS)
+    nik, email, print_ = f.text("nik"), f.text("email"), f.text("sidik_jari")
+    if nik is not None and not NIK_PATTERN.fullmatch(nik):
+        f.error("nik", _("NIK '{nik}' is not 16 digits").format(nik=nik), _("write the 16 digits of the NIK, quoted"))
+    if email is not None and not EMAIL_PATTERN.fullmatch(email):
+        f.error("email", _("'{email}' is not an e-mail address").format(email=email), _("write the address the certificate states"))
+    if print_ is not None:
+        print_ = re.sub(r"[\s:]", "", print_).lower()
+        if not FINGERPRINT_PATTERN.fullmatch(print_):
+            f.error("sidik_jari", _("sidik_jari is not a SHA-256 fingerprint (64 hex digits)"),
+                    _("copy the certificate's SHA-256 fingerprint (jdih terima prints it)"))
+    if len(problems) > before or not (nik or email or print_):
+        if len(problems) == before:
+            problems.add(path, person.key_lines["tte"], _("'tte' names neither nik, email nor sidik_jari"), fix)
+        return None
+    return TteIdentity(nik, email.lower() if email else None, print_)
 
 
 POLICY_FILES = {"sop.yaml": N_("the SOP"), "petugas.yaml": N_("the roster")}
@@ -192,7 +226,8 @@ def check_policy(sop: Sop, roster: list[Person], root: Path, problems: Problems)
                          _("add `{step_pelaksana}` to someone's peran in approvals/petugas.yaml").format(step_pelaksana=step.pelaksana))
     if sop.tanda_tangan == "wajib":
         for step in sop.validation_steps:
-            if not any(step.pelaksana in p.peran and p.kunci_publik for p in roster):
+            if not any(step.pelaksana in p.peran and (p.kunci_publik or p.tte) for p in roster):
                 problems.add(path, None,
-                             _("tanda_tangan is wajib but no '{step_pelaksana}' in petugas.yaml has a kunci_publik").format(step_pelaksana=step.pelaksana),
-                             _("enrol a key for that person (docs/kunci-tanda-tangan.md) or set tanda_tangan: opsional"))
+                             _("tanda_tangan is wajib but no '{step_pelaksana}' in petugas.yaml has a kunci_publik or a tte").format(step_pelaksana=step.pelaksana),
+                             _("enrol a key (docs/kunci-tanda-tangan.md) or a TTE certificate (docs/tte.md) for that person, "
+                               "or set tanda_tangan: opsional"))

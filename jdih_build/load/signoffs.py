@@ -85,11 +85,11 @@ def read_parts(path: str, problems: Problems, known: Mapping[str, Any] | None = 
 
 def _fresh_fields(path: str, raw: bytes, problems: Problems) -> tuple[SignOffFields, list[Any]] | None:
     """The record's fields parsed from its bytes, and their form for the cache; None with problems."""
-    parsed = _parse(Path(path), raw, problems)
+    parsed = parse_record(Path(path), raw, problems)
     return None if parsed is None else (signoff_fields(parsed), encode_signoff(parsed))
 
 
-def _parse(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
+def parse_record(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] | None:
     """The record's fields, checked; None with the problems when it breaks the format."""
     before = len(problems)
     tree = parse_yaml(path, raw, problems, "the sign-off")   # the very bytes a signature covers
@@ -255,6 +255,8 @@ def _folder_entry(where: str, folder: str, kind: str, siblings: frozenset[str], 
     name = os.path.basename(where)
     if kind == "file" and name.endswith(".yaml") and not name.startswith("."):
         return read_parts(where, problems, known, learned, name + ".sig" in siblings, keep_known)
+    if kind == "file" and name.endswith(".pdf") and not name.startswith("."):
+        return None   # a lembar persetujuan signed with TTE: load/lembar_signoffs.py reads it
     path = Path(where)
     if kind == "link":
         problems.add(path, None, _("symbolic links are refused in approvals/"), _("replace the link with the real file"))
@@ -269,6 +271,6 @@ def _folder_entry(where: str, folder: str, kind: str, siblings: frozenset[str], 
         stem = name.rsplit(".", 1)[0]
         problems.add(path, None, _("sign-off files end in .yaml (lower case)"), _("rename it to {stem}.yaml").format(stem=stem))
     else:
-        problems.add(path, None, _("not a sign-off: every file here must be <NN>-<peran>.yaml or its .sig"),
+        problems.add(path, None, _("not a sign-off: every file here must be <NN>-<peran>.yaml, its .sig, or a signed lembar <NN>-<peran>.pdf"),
                      _("remove it, or move it out of approvals/"))
     return None

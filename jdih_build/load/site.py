@@ -9,6 +9,7 @@ from pathlib import Path
 from jdih_build.cache.store import BuildCache
 from jdih_build.i18n import N_, _
 from jdih_build.load.content import load_products
+from jdih_build.load.lembar_signoffs import load_lembar_signoffs
 from jdih_build.load.policy import load_policy, read_policy_files
 from jdih_build.load.problems import Problem, Problems
 from jdih_build.load.renames import load_renames
@@ -20,6 +21,7 @@ from jdih_build.load.trust import (
     check_policy_signatures,
     root_keys,
 )
+from jdih_build.load.tte_trust import ANCHORS_FILE, read_anchors_file, tte_anchors
 from jdih_build.model import Site, SiteConfig
 
 
@@ -69,6 +71,8 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
     config = load_config(root, problems, base_url)
     approvals = root / "approvals"
     policy = read_policy_files(root, problems)
+    anchors_file = read_anchors_file(root, problems)
+    signed = {**policy, ANCHORS_FILE: anchors_file} if anchors_file is not None else policy
     try:
         keys = root_keys(site=root)
     except RootKeyError as exc:
@@ -77,7 +81,7 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
                        "site holding them; unset it (do not leave it empty) where no root keys are used").format(root_keys_env=ROOT_KEYS_ENV))
     else:
         if keys is not None:
-            check_policy_signatures(approvals, policy, keys, problems)
+            check_policy_signatures(approvals, signed, keys, problems)
     sop, roster = load_policy(root, policy, problems)   # parsed from the very bytes whose signature was checked
     # Products and sign-offs are read even when the settings are broken, to report everything.
     fallback = SiteConfig(judul_situs="", base_url="http://localhost/", instansi=None, tempat=None)
@@ -88,6 +92,9 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
         check_templates(root / "templates", problems)
     finally:
         signoffs = signoffs_read()   # always waited for: no child is left behind
+    if sop is not None:   # TTE lembar: verified against the office's anchors, under the SOP's revocation rule
+        anchors, anchors_pem = tte_anchors(root, anchors_file, problems)
+        signoffs += load_lembar_signoffs(root, sop, anchors, anchors_pem, problems, workers)
     renames = load_renames(root, problems)
     if problems or config is None or sop is None or roster is None:
         return None, problems

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from jdih_build import sshsig
 from jdih_build.i18n import _
-from jdih_build.load.policy import POLICY_FILES
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_SIGNATURE_BYTES, InputFileError, read_regular
 
@@ -58,7 +57,7 @@ def root_keys(environ: Mapping[str, str] = os.environ, site: Path | None = None)
     if len(lines) == 1 and not lines[0].startswith(("ssh-", "ecdsa-", "sk-")):
         path = Path(lines[0]).expanduser()
         origin = f"{ROOT_KEYS_ENV} file {path}"
-        if site is not None and _inside(path, site):
+        if site is not None and inside(path, site):
             raise RootKeyError(_("{variable} names {path}, a file inside the site: whoever can push to the "
                                  "repository could change it and sign their own policy").format(
                                      variable=ROOT_KEYS_ENV, path=path))
@@ -81,7 +80,7 @@ def root_keys(environ: Mapping[str, str] = os.environ, site: Path | None = None)
     return RootKeys(tuple(keys), origin)
 
 
-def _inside(path: Path, site: Path) -> bool:
+def inside(path: Path, site: Path) -> bool:
     """Whether `path`, links followed, lies in the site folder (or is a link into it)."""
     try:
         target = path.resolve()
@@ -111,7 +110,7 @@ def check_policy_signatures(approvals: Path, contents: Mapping[str, bytes | None
     """With root keys, each policy file's bytes (as read for parsing) must carry a valid root signature."""
     fix = _("the holder of a root key signs the reviewed file: jdih sign-policy --key FILE "
             "(docs/kunci-tanda-tangan.md)")
-    for name in POLICY_FILES:
+    for name in contents:   # sop.yaml, petugas.yaml, and tte-akar.pem where the office has one
         data = contents.get(name)
         if data is None:
             continue   # missing or unreadable: already a problem of its own

@@ -159,11 +159,13 @@ def check_timeline(site: Site, step: Step, waktu: datetime, records: list[SignOf
     return refusals
 
 
-def gate_refusals(verdict: Verdict, step_no: int, candidate: Path, root: Path) -> list[Refusal]:
-    """The gate's failures for this step and the earlier ones, which an approval must not leave."""
+def gate_refusals(verdict: Verdict, step_no: int, candidate: Path, root: Path,
+                  skip_rules: frozenset[str] = frozenset()) -> list[Refusal]:
+    """The gate's failures for this step and the earlier ones, which an approval must not leave
+    (but those of `skip_rules`: a lembar's signature is judged when it comes back)."""
     refusals = []
     for failure in verdict.failures:
-        if failure.step > step_no:
+        if failure.step > step_no or (failure.rule in skip_rules and failure.record == candidate):
             continue
         if failure.record == candidate:
             where = _("{path} (this sign-off)").format(path=rel(candidate, root))
