@@ -94,9 +94,10 @@ class TestPki:
 
     def signer(self, nama: str, nik: str | None = None, email: str | None = None, *,
                not_before: dt.datetime = EPOCH, days: int = 3650, issuer: Issued | None = None,
-               self_signed: bool = False) -> Issued:
-        """A person's signing certificate, as BSrE issues them (NIK in serialNumber, e-mail twice)."""
-        key = _key()
+               self_signed: bool = False, rsa_key: bool = False) -> Issued:
+        """A person's signing certificate, as BSrE issues them (NIK in serialNumber, e-mail twice; BSrE's
+        keys are RSA 2048, `rsa_key`; the default EC key keeps the tests fast)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if rsa_key else _key()
         parts = {"c": "ID", "o": "Komisi Pemilihan Umum", "cn": nama}
         if nik:
             parts["serial"] = nik

@@ -56,7 +56,7 @@ ENTRY_PARTS = {
     "Attachment": ("name", "path", "size", "sha256"),
     "PdfInfo": ("pages", "text", "error", "unread", "chunks", "scans", "ocr"),   # chunks, scans: from the bytes
     "SignOff": ("path", "folder", "produk", "langkah", "peran", "oleh", "keputusan", "waktu", "berkas", "catatan",
-                "raw", "signature"),
+                "raw", "signature", "tte"),
 }
 
 
@@ -102,7 +102,9 @@ class Fingerprints:
     def _signoff(record: SignOff | None) -> tuple[str | None, ...] | None:
         if record is None:
             return None
-        return (record.folder, record.path.name, _sha(record.raw), _sha(record.signature))
+        # A lembar's time and signer come from its verified signature, not from `raw`: both are keyed.
+        return (record.folder, record.path.name, _sha(record.raw), _sha(record.signature), record.waktu.isoformat(),
+                repr(record.tte) if record.tte is not None else None)
 
     def whole(self) -> str:
         """The whole catalogue: every entry in order and every browse group."""

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from jdih_build.model import SiteConfig
 from jdih_build.publish.catalogue import Catalogue
-from jdih_build.publish.formatting import peran_label, waktu
+from jdih_build.publish.formatting import peran_label, tte_label, waktu
 from jdih_build.publish.render import Output
 
 FOLDER = "cek/indeks"
@@ -36,7 +36,8 @@ def check_entries(catalogue: Catalogue, config: SiteConfig) -> dict[str, list[di
             continue
         p = entry.product
         validated = [{"langkah": s.step.no, "kegiatan": s.step.kegiatan, "peran": peran_label(s.step.pelaksana),
-                      "oleh": s.record.oleh, "waktu": waktu(s.record.waktu, config.zone)}
+                      "oleh": s.record.oleh, "waktu": waktu(s.record.waktu, config.zone),
+                      **({"tte": tte_label(s.record.tte)} if s.record.tte is not None else {})}
                      for s in entry.verdict.steps if s.record is not None]
         for file in entry.files:
             found[file.attachment.sha256].append({

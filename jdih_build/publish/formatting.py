@@ -7,6 +7,8 @@ import re
 import unicodedata
 from datetime import date, datetime, tzinfo
 
+from jdih_build.model import TteSignature
+
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
 
@@ -72,6 +74,11 @@ def nama_instansi(teu: str | None) -> str:
     if teu.startswith("Indonesia. "):
         return teu.removeprefix("Indonesia. ")
     return teu
+
+
+def tte_label(tte: TteSignature) -> str:
+    """How the public reads a sign-off made with TTE (in Indonesian, as the site is)."""
+    return f"ditandatangani secara elektronik (TTE), sertifikat dari {tte.issuer}"
 
 
 def peran_label(role: str) -> str:

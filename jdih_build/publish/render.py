@@ -73,7 +73,7 @@ def make_environment(templates_dir: Path, zone: tzinfo | None = None) -> jinja2.
     )
     env.filters.update(tanggal=formatting.tanggal, waktu=functools.partial(formatting.waktu, zone=zone),
                        ukuran=formatting.ukuran,
-                       peran_label=formatting.peran_label, slugify=formatting.slugify,
+                       peran_label=formatting.peran_label, tte_label=formatting.tte_label, slugify=formatting.slugify,
                        nama_instansi=formatting.nama_instansi)
     return env
 

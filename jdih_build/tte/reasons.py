@@ -46,6 +46,8 @@ def reason(outcome: Outcome) -> str:
     return text
 
 
+DEFAULT_FIX = N_("make a new lembar with jdih lembar, have it signed unchanged, and file it with jdih terima (docs/tte.md)")
+
+
 def fix(problem: str) -> str:
-    return _(FIXES.get(problem, N_("make a new lembar with jdih lembar, have it signed unchanged, and file it with "
-                                   "jdih terima (docs/tte.md)")))
+    return _(FIXES.get(problem, DEFAULT_FIX))

@@ -62,7 +62,8 @@
       var body = el("tbody");
       entry.validasi.forEach(function (v) {
         var row = el("tr");
-        [v.langkah + ". " + v.kegiatan, v.peran, v.oleh, v.waktu].forEach(function (c, i) {
+        var who = v.tte ? v.oleh + " (" + v.tte + ")" : v.oleh;
+        [v.langkah + ". " + v.kegiatan, v.peran, who, v.waktu].forEach(function (c, i) {
           var cell = el("td", "", c);
           cell.setAttribute("data-label", labels[i]);
           row.appendChild(cell);

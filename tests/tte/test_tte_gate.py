@@ -16,7 +16,6 @@ from ttekit import TteSite
 from jdih_build.gate.rules import RULE_SIGNATURE, evaluate
 from jdih_build.load.site import load_site
 
-NOW = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,7 @@ def tte(kit: SiteKit, pki: TestPki) -> TteSite:
 def verdict(root: Path):
     site, problems = load_site(root)
     assert site is not None, problems.sorted()
-    result = evaluate(site, NOW)
+    result = evaluate(site, dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))   # the build's clock: now
     return next(v for v in result.verdicts if v.product.id == "kpt-1"), site
 
 

@@ -23,7 +23,8 @@ from jdih_build.load.settings import known_zone, normalise_base_url
 from jdih_build.workflow.catalogue import init_files
 from jdih_build.workflow.catalogue.init_files import Settings
 
-GUIDES = ("panduan-editor.md", "kunci-tanda-tangan.md", "format-berkas.md", "pemutakhiran.md", "fields.md", "hosting.md")
+GUIDES = ("panduan-editor.md", "kunci-tanda-tangan.md", "format-berkas.md", "pemutakhiran.md", "fields.md", "hosting.md",
+          "tte.md", "tte-web-admin.md", "tte-administrator.md", "tte-penanggung-jawab.md", "tte-pengarah.md")
 
 
 def guides_folder() -> Path | None:

@@ -223,7 +223,8 @@ def _detail_row(m: Measurement, zone: tzinfo) -> dict[str, Any]:
     return {"produk": m.product_id, "langkah": m.step.no, "rentang": m.span.replace("-", "–"), "oleh": m.record.oleh,
             "mulai": formatting.waktu(m.start.waktu, zone), "selesai": formatting.waktu(m.record.waktu, zone),
             "durasi": menit(m.minutes), "batas": menit(m.allowed), "tepat": bool(m.on_time),
-            "terlambat": "-" if m.on_time else lama(m.late_by or 0), "catatan": m.record.catatan or ""}
+            "terlambat": "-" if m.on_time else lama(m.late_by or 0), "catatan": m.record.catatan or "",
+            "tte": formatting.tte_label(m.record.tte) if m.record.tte is not None else ""}
 
 
 def report_context(report: Report) -> dict[str, Any]:

@@ -29,6 +29,10 @@ products sorted by id, steps in SOP order). Schema `jdih-status/1`:
           "oleh": str, "keputusan": "disetujui" | "ditolak", "waktu": "<ISO 8601>",
           "record": "<path of the sign-off, relative to the site>",
           "catatan": null | str,                        # the signer's note (why it was late, why rejected)
+          "tte": null | {"signer": str, "nik": str | null,  # a lembar signed with TTE: the certificate's
+                         "issuer": str, "fingerprint": str, #   holder and issuing CA, the signing time
+                         "signed_at": str, "time_source": "timestamp" | "signer",  # and its source
+                         "revocation_checked": bool, "problem": null | str},
           "minutes": float | null,                      # time since the previous recorded step
           "from_step": int | null,                      # that previous recorded step
           "covers": "<'4', or '2-4' when steps between had no record>",
@@ -72,7 +76,7 @@ from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.revisions import judged_as_the_build
 from jdih_build.gate.rules import GateResult, RevisionNote, evaluate
 from jdih_build.i18n import _
-from jdih_build.model import Site
+from jdih_build.model import Site, TteSignature
 from jdih_build.publish.formatting import zone_label
 from jdih_build.workflow.reporting.sop_timing import (
     REASON_TEXT,
@@ -91,6 +95,14 @@ def _minutes(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _tte(tte: TteSignature | None) -> dict[str, Any] | None:
+    if tte is None:
+        return None
+    return {"signer": tte.signer, "nik": tte.nik, "issuer": tte.issuer, "fingerprint": tte.fingerprint,
+            "signed_at": tte.signed_at.isoformat() if tte.signed_at else None, "time_source": tte.time_source,
+            "revocation_checked": tte.revocation_checked, "problem": tte.problem}
+
+
 def _signed(m: Measurement, root: Path) -> dict[str, Any]:
     return {
         "step": m.step.no,
@@ -102,6 +114,7 @@ def _signed(m: Measurement, root: Path) -> dict[str, Any]:
         "waktu": m.record.waktu.isoformat(),
         "record": rel(m.record.path, root),
         "catatan": m.record.catatan,
+        "tte": _tte(m.record.tte),
         "minutes": _minutes(m.minutes),
         "from_step": m.start.langkah if m.start is not None else None,
         "covers": m.span,
@@ -248,6 +261,10 @@ def product_lines(p: dict[str, Any], paint: Paint, zone: str | None = None) -> l
             lines.append("  " + (paint(line, kind) if kind else line))
         lines += [_("  note of step {step} ({oleh}): {catatan}").format(step=s["step"], oleh=s["oleh"], catatan=s["catatan"])
                   for s in p["signed"] if s.get("catatan")]
+        lines += [_("  step {step} signed electronically (TTE) by {signer}, certificate from {issuer}; time from {source}").format(
+            step=s["step"], signer=s["tte"]["signer"], issuer=s["tte"]["issuer"],
+            source=_("a trusted timestamp") if s["tte"]["time_source"] == "timestamp" else _("the signer's own clock"))
+                  for s in p["signed"] if s.get("tte")]
     else:
         lines.append(_("  no sign-off yet"))
     for old in p.get("history", []):
