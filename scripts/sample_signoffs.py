@@ -70,7 +70,7 @@ SIGNOFFS: dict[str, list[tuple[int, str, str, str, str | None]]] = {
         (4, "web_admin", "Rina Marlina", "2023-11-09T09:35:00+07:00", None),
         (5, "administrator", "Yulia Rahmi", "2023-11-09T10:00:00+07:00", None),
         (7, "penanggung_jawab", "Hendra Saputra", "2023-11-09T10:25:00+07:00", None),
-        (8, "pengarah", "Beni Mustika", "2023-11-09T10:50:00+07:00", None),
+        # Step 8 (Beni Mustika, 10:50) is a lembar signed with TTE: scripts/sample_tte.py makes it.
         (10, "web_admin", "Fajri Ramadhan", "2023-11-09T11:00:00+07:00", None),
     ],
     "kpt-kpu-payakumbuh-pengelola-jdih-2024": [

@@ -64,24 +64,25 @@ class TestPki:
     revoked: dict[int, dt.datetime] = field(default_factory=dict)
     signers: list[Issued] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    epoch: dt.datetime = EPOCH
 
     @classmethod
-    def create(cls, base_url: str = "http://127.0.0.1:9", name: str = "Uji") -> TestPki:
+    def create(cls, base_url: str = "http://127.0.0.1:9", name: str = "Uji", epoch: dt.datetime = EPOCH) -> TestPki:
         root_key = _key()
         root_name = _name(c="ID", o=f"Badan Siber dan Sandi Negara ({name})", cn=f"Root CA Indonesia {name} - UJI, BUKAN UNTUK PRODUKSI")
         root = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
                 .public_key(root_key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(EPOCH).not_valid_after(EPOCH + dt.timedelta(days=3650 * 3))
+                .not_valid_before(epoch).not_valid_after(epoch + dt.timedelta(days=3650 * 3))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
                 .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
                 .sign(root_key, hashes.SHA256()))
-        pki = cls(Issued(root, root_key), Issued(root, root_key), base_url)
+        pki = cls(Issued(root, root_key), Issued(root, root_key), base_url, epoch=epoch)
         issuing_key = _key()
         issuing_name = _name(c="ID", o=f"Badan Siber dan Sandi Negara ({name})", cn=f"OSD BSrE {name} - UJI")
         issuing = (x509.CertificateBuilder().subject_name(issuing_name).issuer_name(root_name)
                    .public_key(issuing_key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(EPOCH).not_valid_after(EPOCH + dt.timedelta(days=3650 * 2))
+                   .not_valid_before(epoch).not_valid_after(epoch + dt.timedelta(days=3650 * 2))
                    .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                    .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(issuing_key.public_key()), critical=False)
@@ -133,7 +134,7 @@ class TestPki:
             cert = (x509.CertificateBuilder().subject_name(_name(c="ID", o="BSSN (Uji)", cn="TSA BSrE - UJI"))
                     .issuer_name(self.issuing.cert.subject).public_key(key.public_key())
                     .serial_number(x509.random_serial_number())
-                    .not_valid_before(EPOCH).not_valid_after(EPOCH + dt.timedelta(days=3650))
+                    .not_valid_before(self.epoch).not_valid_after(self.epoch + dt.timedelta(days=3650))
                     .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
                     .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
                         [x509.UniformResourceIdentifier(f"{self.base_url}/issuing.crl")], None, None, None)]), critical=False)

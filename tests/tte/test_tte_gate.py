@@ -17,7 +17,6 @@ from jdih_build.gate.rules import RULE_SIGNATURE, evaluate
 from jdih_build.load.site import load_site
 
 
-
 @pytest.fixture(scope="module")
 def pki() -> TestPki:
     return TestPki.create()
