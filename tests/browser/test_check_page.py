@@ -79,3 +79,19 @@ def test_the_product_page_shows_each_files_fingerprint_and_links_to_the_check(pa
     page.locator(".sidik a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/cek/")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_sign_off_made_with_tte_is_named_on_the_page_and_on_cek(new_page, built_site: Path, screenshots_dir, width) -> None:
+    """Issue 21: the sample's step 8 of kpt-kpu-134-2016 is a lembar signed with TTE (a test PKI)."""
+    words = "ditandatangani secara elektronik (TTE), sertifikat dari OSD BSrE Contoh - UJI"
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    page.goto("produk/kpt-kpu-134-2016/")
+    line = page.locator("small.tte")
+    assert line.count() == 1 and line.inner_text() == words and line.is_visible()
+    line.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots_dir / f"produk-tte-{width}.png"))
+    text = check(page, built_site / "produk" / "kpt-kpu-134-2016" / "kpt-kpu-134-2016.pdf")
+    assert "Cocok" in text and f"Beni Mustika ({words})" in text
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.screenshot(path=str(screenshots_dir / f"cek-tte-{width}.png"), full_page=True)
