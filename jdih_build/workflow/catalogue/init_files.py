@@ -171,8 +171,10 @@ jobs:
       - name: jdih check
         env:
           ROOT_KEYS_VARIABLE: ${{ vars.JDIH_ROOT_KEYS }}
+          TTE_ANCHORS_VARIABLE: ${{ vars.JDIH_TTE_AKAR }}
         run: |
           if [ -n "$ROOT_KEYS_VARIABLE" ]; then export JDIH_ROOT_KEYS="$ROOT_KEYS_VARIABLE"; fi
+          if [ -n "$TTE_ANCHORS_VARIABLE" ]; then export JDIH_TTE_AKAR="$TTE_ANCHORS_VARIABLE"; fi
           .venv/bin/jdih check
 
   bangun:
@@ -209,9 +211,11 @@ jobs:
         env:
           PAGES_BASE_URL: ${{ steps.pages.outputs.base_url }}
           ROOT_KEYS_VARIABLE: ${{ vars.JDIH_ROOT_KEYS }}
+          TTE_ANCHORS_VARIABLE: ${{ vars.JDIH_TTE_AKAR }}
         run: |
           export JDIH_BASE_URL="${PAGES_BASE_URL%/}/"
           if [ -n "$ROOT_KEYS_VARIABLE" ]; then export JDIH_ROOT_KEYS="$ROOT_KEYS_VARIABLE"; fi
+          if [ -n "$TTE_ANCHORS_VARIABLE" ]; then export JDIH_TTE_AKAR="$TTE_ANCHORS_VARIABLE"; fi
           export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"
           .venv/bin/jdih build
       - uses: actions/upload-pages-artifact@v3
