@@ -12,6 +12,7 @@ import io
 
 from cryptography import x509
 
+from jdih_build.tte.loop import outside_loop
 from jdih_build.tte.verify import _asn1
 
 FETCH_SECONDS = 20
@@ -36,7 +37,7 @@ def add_revocation_data(pdf: bytes, anchors_pem: bytes) -> bytes:
         trust_roots=[_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)], allow_fetching=True,
         revocation_mode="require", fetcher_backend=AIOHttpFetcherBackend(per_request_timeout=FETCH_SECONDS))
     try:
-        output = add_validation_info(signatures[0], context)
+        output = outside_loop(lambda: add_validation_info(signatures[0], context))
     except Exception as exc:  # noqa: BLE001 - network and responder failures come in many kinds: reported
         raise RevocationFetchError(f"{type(exc).__name__}: {exc}") from None
     return output.getvalue()

@@ -25,6 +25,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from jdih_build.tte.certificate import Holder, holder_of
+from jdih_build.tte.loop import outside_loop
 
 RECORD_NAME = "lembar-persetujuan.yaml"
 MAX_LEMBAR_BYTES = 16 * 1024 * 1024
@@ -164,7 +165,7 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
         def validate(mode: str):  # -> PdfSignatureStatus
             context = ValidationContext(trust_roots=roots, other_certs=certs, crls=crls, ocsps=ocsps, moment=moment,
                                         allow_fetching=False, retroactive_revinfo=True, revocation_mode=mode)
-            return validate_pdf_signature(sig, context)
+            return outside_loop(lambda: validate_pdf_signature(sig, context))
 
         status = validate("require" if require_revocation else "soft-fail")
         # Only revocation data missing? Then say so (the fix is `jdih terima` online, not another CA).

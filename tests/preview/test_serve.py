@@ -366,3 +366,13 @@ def test_the_preview_search_page_says_the_index_is_not_built(site: Path) -> None
         assert status == 200
         assert "indeks pencarian tidak dibangun" in page and "jdih build" in page
         assert "cari.js" not in page and "tidak dapat dimuat di peramban" not in page
+
+
+def test_the_quick_path_leaves_a_product_signed_with_tte_to_the_full_rebuild(site: Path) -> None:
+    """Issue 21: the quick path reads YAML records only; a product with a lembar PDF (the sample's
+    kpt-kpu-134-2016, step 8) must never be judged without it (a TTE rejection would be missed)."""
+    record = site / "approvals" / "kpt-kpu-134-2016" / "04-web_admin.yaml"
+    with serving(site) as preview:
+        record.write_text(record.read_text(encoding="utf-8").replace("T09:35:00", "T09:36:00"), encoding="utf-8")
+        assert not preview.builder.hot_update([record])
+        assert preview.builder.hot_updates == 0

@@ -251,3 +251,24 @@ def test_a_pdf_that_is_no_lembar_fails_the_build_naming_it(tte: TteSite) -> None
     site, problems = load_site(tte.root)
     assert site is None
     assert any("02-web_admin.pdf" in p.path and "not a lembar" in p.message for p in problems.sorted())
+
+
+def test_verification_works_where_an_event_loop_already_runs(tte: TteSite) -> None:
+    """pyHanko's synchronous calls start a loop of their own; an embedding application (or the suite's
+    browser driver) may already run one in the calling thread (tte/loop.py)."""
+    import asyncio
+
+    from jdih_build.tte.verify import verify_lembar
+
+    pdf = tte.signed("kpt-1", 2)
+
+    import threading
+
+    async def inside() -> str | None:
+        return verify_lembar(pdf, tte.pki.anchors_pem, False).problem
+
+    found: list[str | None] = []
+    thread = threading.Thread(target=lambda: found.append(asyncio.run(inside())))   # a thread of its own: the
+    thread.start()                                                                  # suite may run a loop here
+    thread.join()
+    assert found == [None]
