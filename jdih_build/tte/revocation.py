@@ -15,8 +15,6 @@ from cryptography import x509
 from jdih_build.tte.loop import outside_loop
 from jdih_build.tte.verify import _asn1
 
-FETCH_SECONDS = 20
-
 
 class RevocationFetchError(Exception):
     """The revocation status could not be fetched (offline, a responder down); the detail says why."""
@@ -27,7 +25,6 @@ def add_revocation_data(pdf: bytes, anchors_pem: bytes) -> bytes:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import add_validation_info
     from pyhanko_certvalidator import ValidationContext
-    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     signatures = list(reader.embedded_regular_signatures)
@@ -35,7 +32,7 @@ def add_revocation_data(pdf: bytes, anchors_pem: bytes) -> bytes:
         raise RevocationFetchError(f"{len(signatures)} signatures")
     context = ValidationContext(
         trust_roots=[_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)], allow_fetching=True,
-        revocation_mode="require", fetcher_backend=AIOHttpFetcherBackend(per_request_timeout=FETCH_SECONDS))
+        revocation_mode="require")   # pyHanko's own fetcher (aiohttp, 10 s a request), closed when done
     try:
         output = outside_loop(lambda: add_validation_info(signatures[0], context))
     except Exception as exc:  # noqa: BLE001 - network and responder failures come in many kinds: reported
