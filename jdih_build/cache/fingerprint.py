@@ -18,6 +18,7 @@ from pathlib import Path
 from jdih_build.cache.store import key_of
 from jdih_build.model import Product, SignOff, Site
 from jdih_build.publish.catalogue import Catalogue, Entry, Group
+from jdih_build.publish.naskah_page import citation_index
 from jdih_build.publish.render import PageJob, page_entries
 from jdih_build.theme import template_dirs
 
@@ -69,6 +70,7 @@ class Fingerprints:
         self._products: dict[int, str] = {}
         self._entries: dict[int, str] = {}
         self._whole: str | None = None
+        self._citable: str | None = None
 
     def product(self, product: Product) -> str:
         found = self._products.get(id(product))
@@ -114,6 +116,13 @@ class Fingerprints:
             self._whole = key_of("catalogue", tuple(self.entry(e) for e in self.catalogue.entries), groups)
         return self._whole
 
+    def citable(self) -> str:
+        """The documents a citation in a text may link to (publish/naskah_page.citation_index)."""
+        if self._citable is None:
+            self._citable = key_of("citable", sorted(citation_index(e.product for e in self.catalogue.entries
+                                                                     if not e.draft).items()))
+        return self._citable
+
     def group_page(self, group: Group, number: int) -> str:
         """A list page shows the group's heading and size and its own entries (render.GroupHeading)."""
         return key_of("group", group.facet, group.slug, group.label, len(group.entries), number,
@@ -121,8 +130,8 @@ class Fingerprints:
 
     def job(self, job: PageJob) -> str:
         kind = job[0]
-        if kind == "product":
-            part = self.entry(self.catalogue.entries[int(job[1])])
+        if kind == "product":   # its citations link to other products: keyed by which there are
+            part = key_of("product-page", self.entry(self.catalogue.entries[int(job[1])]), self.citable())
         elif kind == "group":
             part = self.group_page(self.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))
         elif kind == "404":

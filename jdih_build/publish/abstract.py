@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
+from jdih_build.naskah.parse import split_naskah
+
 SECTION = re.compile(r"^\s*(ABSTRAK|CATATAN)\s*:\s*(.*)$", re.IGNORECASE)
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "code", "pre",
                 "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "hr"}
@@ -60,6 +62,7 @@ def plain(html_text: str) -> str:
 
 
 def parse_abstract(source: str) -> Abstract:
+    source = split_naskah(source)[0]   # the structured text after NASKAH: is shown by the article (naskah_page.py)
     sections: dict[str, list[str]] = {"intro": [], "abstrak": [], "catatan": []}
     current = "intro"
     for line in source.splitlines():

@@ -28,6 +28,7 @@ from jdih_build.publish.catalogue import (
     Entry,
     Group,
 )
+from jdih_build.publish.naskah_page import CitationIndex, akn_bytes, citation_index, linker, naskah_of
 from jdih_build.publish.statistics import statistics
 from jdih_build.theme import template_dirs
 
@@ -109,9 +110,19 @@ class Renderer:
                          drafts=sum(1 for e in self.catalogue.entries if e.draft))   # jdih serve --drafts only
 
     def product(self, entry: Entry) -> Iterator[Output]:
-        yield self.page("produk.html", f"produk/{entry.id}/index.html", entry=entry, p=entry.product,
+        naskah = naskah_of(entry)
+        path = f"produk/{entry.id}/index.html"
+        cite = linker(naskah, self.citations, root_for(path)) if naskah is not None else None
+        yield self.page("produk.html", path, entry=entry, p=entry.product,
                         rows=catalogue_rows(entry), citation=citation(entry), jsonld=jsonld(entry, self.config),
-                        sop_name=f"SOP {self.sop.nomor}")
+                        sop_name=f"SOP {self.sop.nomor}", naskah=naskah, cite=cite)
+        if naskah is not None and naskah.structured:
+            yield Output(f"produk/{entry.id}/akn.xml", akn_bytes(entry, naskah))
+
+    @functools.cached_property
+    def citations(self) -> CitationIndex:
+        """Which products a citation can link to (cache/fingerprint.py keys product pages by it too)."""
+        return citation_index(e.product for e in self.catalogue.entries if not e.draft)
 
     def facet_index(self, facet: str) -> Output:
         return self.page("daftar-indeks.html", f"{facet}/index.html", facet=facet, facet_label=FACET_LABEL[facet],
