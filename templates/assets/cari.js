@@ -145,6 +145,20 @@
       where.textContent = "Ditemukan di dalam dokumen";
       item.appendChild(where);
     }
+    // A hit inside the text by the article lands on the pasal (or diktum) that holds it (issue 22).
+    var article = (data.sub_results || []).filter(function (sub) {
+      return /#(pasal|diktum)-[^#]*$/.test(sub.url || "") && sub.locations && sub.locations.length;
+    }).sort(function (a, b) { return b.locations.length - a.locations.length; })[0];
+    if (article) {
+      var where2 = document.createElement("p");
+      where2.className = "cari-di-pasal";
+      var go = document.createElement("a");
+      go.href = siteHref(article);
+      go.textContent = "Ditemukan di " + String(article.title || "").replace(/\s*#\s*$/, "");
+      where2.appendChild(go);
+      item.appendChild(where2);
+      shown = article.excerpt || shown;
+    }
     if (shown) {
       var excerpt = document.createElement("p");
       excerpt.className = "cari-kutipan";

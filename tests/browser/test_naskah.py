@@ -1,0 +1,50 @@
+"""Law by the article in the browser (issue 22): the sample's UU 7/2017 and Keputusan KPU 134/2016 show
+their structure at phone and desktop widths; an article's address opens on it; a search hit inside the
+text lands on its pasal; the PDF preview stays closed (and unloaded) until asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_an_articles_address_opens_on_it(new_page, screenshots_dir, width) -> None:
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    page.goto("produk/uu-7-2017/#pasal-167-ayat-3")
+    target = page.locator("#pasal-167-ayat-3")
+    assert "hari libur atau hari yang diliburkan secara nasional" in target.inner_text()
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 800          # scrolled to it
+    assert page.evaluate("() => getComputedStyle(document.querySelector(':target')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert page.locator("details.penjelasan-pasal summary", has_text="Penjelasan Pasal 167").count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.screenshot(path=str(screenshots_dir / f"naskah-uu-{width}.png"))
+    # The table of contents leads to each pasal.
+    page.locator(".daftar-isi summary").click()
+    page.locator(".daftar-isi a", has_text="Pasal 3").click()
+    page.wait_for_function("() => location.hash === '#pasal-3'")
+    # The PDF is not loaded until the preview is opened.
+    assert page.locator("details.pratinjau[open]").count() == 0
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_keputusan_shows_its_diktum(new_page, screenshots_dir, width) -> None:
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    page.goto("produk/kpt-kpu-134-2016/#diktum-kedua")
+    assert page.locator("#diktum-kedua").inner_text().startswith("KEDUA")
+    assert page.locator("#diktum-kedua-huruf-a").inner_text().startswith("a.")
+    page.locator("a.rujukan", has_text="Diktum KEDUA").click()
+    page.wait_for_function("() => location.hash === '#diktum-kedua'")
+    page.screenshot(path=str(screenshots_dir / f"naskah-kpt-{width}.png"))
+
+
+def test_a_search_hit_in_the_text_lands_on_its_pasal(page, base_url) -> None:
+    page.goto("cari/?q=diliburkan")
+    page.wait_for_selector(".cari-di-pasal a", state="attached")
+    link = page.locator(".cari-di-pasal a").first
+    assert link.inner_text() == "Ditemukan di Pasal 167"
+    assert link.get_attribute("href").endswith("produk/uu-7-2017/#pasal-167")
+    link.click()
+    page.wait_for_function("() => location.hash === '#pasal-167'")
