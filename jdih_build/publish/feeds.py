@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from jdih_build.model import SiteConfig
+from jdih_build.publish.abstract import plain
 from jdih_build.publish.catalogue import FACETS, Catalogue, Entry
+from jdih_build.publish.jsonld import media_type
 
 ATOM_LIMIT = 50
 
@@ -166,6 +168,19 @@ def fallback_time(source_date_epoch: str | None) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
+SUMMARY_CHARACTERS = 600
+
+
+def atom_summary(entry: Entry) -> str:
+    """The abstract proper (its ABSTRAK section; the heading block above it is the catalogue's, already in
+    the title), cut at a word with an ellipsis."""
+    text = plain(entry.abstract.abstrak_html) or entry.abstract.plain_text
+    if len(text) <= SUMMARY_CHARACTERS:
+        return text
+    cut = text[:SUMMARY_CHARACTERS + 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return cut + " …"
+
+
 def atom(catalogue: Catalogue, config: SiteConfig, source_date_epoch: str | None) -> bytes:
     latest = sorted(catalogue.entries, key=lambda e: (e.last_updated, e.id), reverse=True)[:ATOM_LIMIT]
     updated = max((e.last_updated for e in latest), default=fallback_time(source_date_epoch))
@@ -179,11 +194,13 @@ def atom(catalogue: Catalogue, config: SiteConfig, source_date_epoch: str | None
              f"  <author><name>{escape(config.instansi or config.judul_situs)}</name></author>"]
     for entry in latest:
         url = absolute(config, entry.url)
-        summary = entry.abstract.plain_text[:600]
+        summary = atom_summary(entry)
         lines += ["  <entry>",
                   f"    <title>{escape(entry.product.judul)}</title>",
                   f"    <id>{escape(url)}</id>",
                   f"    <link rel=\"alternate\" href={quoteattr(url)}/>",
+                  *(f"    <link rel=\"enclosure\" type=\"{media_type(f.attachment.output_name)}\" "
+                    f"length=\"{f.attachment.size}\" href={quoteattr(url + f.attachment.url_name)}/>" for f in entry.files[:1]),
                   f"    <updated>{_rfc3339(entry.last_updated)}</updated>",
                   f"    <category term={quoteattr(entry.jenis_label)}/>",
                   f"    <summary>{escape(summary)}</summary>" if summary else "    <summary/>",

@@ -233,7 +233,10 @@ def test_peraturan_jsonld_is_legislation_with_repeals(site) -> None:
     out, _ = site
     data = jsonld(page(out, "kpt-baru"))
     assert data["@type"] == "Legislation"
-    assert data["legislationIdentifier"] == "Kpt 5"
+    assert data["legislationIdentifier"] == "Kpt 5 Tahun 2024"   # issue 22: with the year
+    assert data["legislationJurisdiction"] == {"@type": "Country", "name": "Indonesia", "identifier": "ID"}
+    assert "spatialCoverage" not in data and data["locationCreated"]["@type"] == "Place"
+    assert data["encoding"][0]["encodingFormat"] == "application/pdf" and data["encoding"][0]["contentSize"].endswith(" B")
     assert data["legislationDate"] == "2024-01-15"
     assert data["legislationLegalForce"] == "https://schema.org/InForce"
     assert data["legislationRepeals"] == [{"@id": "https://jdih.uji.example/produk/kpt-lama/"}]

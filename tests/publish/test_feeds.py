@@ -195,3 +195,23 @@ def test_withheld_product_is_in_no_machine_output(site) -> None:
     for path in ("feed/document.json", "atom.xml", "sitemap.xml", "api/produk.json", "robots.txt"):
         text = read(out, path)
         assert WITHHELD not in text and "Belum Divalidasi" not in text, path
+
+
+def test_an_atom_summary_is_the_abstract_cut_at_a_word_and_the_entry_links_its_pdf(kit: SiteKit) -> None:
+    """Issue 22: no heading block of capitals first, no word cut in half without an ellipsis."""
+    long = " ".join(f"kata{n}" for n in range(200))
+    kit.add_product("kpt-1", text=None)
+    md = kit.products["kpt-1"]
+    md.write_text(md.read_text(encoding="utf-8").replace("- Abstrak untuk", f"- {long}. Abstrak untuk"), encoding="utf-8")
+    md.write_text(md.read_text(encoding="utf-8").replace("---\nABSTRAK:", "---\nJUDUL DALAM HURUF BESAR\n\nABSTRAK:"), encoding="utf-8")
+    kit.sign_all("kpt-1")
+    out = kit.root / "output"
+    assert build(kit.root, out, NOW, search=False).ok
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = ET.parse(out / "atom.xml").getroot().find("a:entry", ns)
+    summary = entry.find("a:summary", ns).text
+    assert summary.startswith("kata0 kata1") and "JUDUL DALAM HURUF BESAR" not in summary
+    assert summary.endswith(" …") and summary[:-2].split()[-1].startswith("kata")
+    assert all(word.startswith("kata") for word in summary[:-2].split())   # every word whole
+    enclosure = entry.find("a:link[@rel='enclosure']", ns)
+    assert enclosure.get("type") == "application/pdf" and enclosure.get("href").endswith("/produk/kpt-1/kpt-1.pdf")
