@@ -113,7 +113,12 @@
         }
       });
     }).catch(function (error) {
-      say("galat", "Pemeriksaan gagal.", ["Coba lagi, atau muat ulang halaman ini. (" + error + ")"]);
+      // Words for people, not the browser's ("TypeError: Failed to fetch"): a network failure is the usual cause.
+      var http = /^HTTP (\d+)/.exec(String(error && error.message));
+      say("galat", "Pemeriksaan gagal.", [http
+        ? "Daftar sidik dokumen tidak dapat diambil dari situs ini (kode " + http[1] + "). Muat ulang halaman ini, " +
+          "atau coba lagi nanti."
+        : "Daftar sidik dokumen tidak dapat diambil. Periksa sambungan internet Anda, lalu pilih berkasnya lagi."]);
     });
   }
 

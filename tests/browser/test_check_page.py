@@ -95,3 +95,34 @@ def test_a_sign_off_made_with_tte_is_named_on_the_page_and_on_cek(new_page, buil
     assert "Cocok" in text and f"Beni Mustika ({words})" in text
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
     page.screenshot(path=str(screenshots_dir / f"cek-tte-{width}.png"), full_page=True)
+
+
+CLS = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+    .observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 800);
+})"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_cek_does_not_shift_its_layout_and_says_a_network_failure_in_words(new_page, built_site: Path, width) -> None:
+    """Issue 22: CLS was 0.168 (the tool appeared after the script ran); a failed fetch read
+    'TypeError: Failed to fetch'; the sha256 line broke inside 'Cek keaslian'."""
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    page.goto("cek/")
+    assert page.evaluate(CLS) < 0.01
+    page.route("**/cek/indeks/**", lambda route: route.abort())
+    page.set_input_files("#cek-berkas", str(built_site / UU_PDF))
+    page.wait_for_selector(".cek-galat")
+    text = page.locator("#cek-hasil").inner_text()
+    assert "Periksa sambungan internet Anda" in text and "TypeError" not in text and "fetch" not in text
+    page.goto("produk/uu-7-2017/")
+    link = page.locator(".sidik a").first
+    assert link.evaluate("a => a.getClientRects().length") == 1   # one line box: not split mid-word
+
+
+def test_a_keputusans_breadcrumb_says_its_number_once(page) -> None:
+    page.goto("produk/kpt-kpu-134-2016/")
+    crumb = page.locator("nav.remah [aria-current=page]").inner_text()
+    assert crumb == "Nomor 134/Kpts/KPU/Tahun 2016"
