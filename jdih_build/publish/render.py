@@ -29,6 +29,7 @@ from jdih_build.publish.catalogue import (
 from jdih_build.publish.jsonld import jsonld
 from jdih_build.publish.naskah_page import CitationIndex, akn_bytes, citation_index, linker, naskah_of
 from jdih_build.publish.statistics import statistics
+from jdih_build.publish.vocabulary import vocabulary
 from jdih_build.theme import template_dirs
 
 PAGE_SIZE = 20
@@ -297,7 +298,8 @@ def render_job(renderer: Renderer, job: PageJob) -> list[Output]:
     if kind == "group":
         return [renderer.group_page(renderer.catalogue.groups[str(job[1])][int(job[2])], int(job[3]))]
     if kind == "cari":
-        return list(renderer.optional("cari.html", "cari/index.html", indeks=renderer.search))
+        pages = list(renderer.optional("cari.html", "cari/index.html", indeks=renderer.search))
+        return pages + [Output("cari/kosakata.json", vocabulary(renderer.catalogue))] if pages else pages
     if kind == "cek":
         return list(renderer.optional("cek.html", "cek/index.html"))
     if kind == "statistik":

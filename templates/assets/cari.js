@@ -207,6 +207,7 @@
     var hasFilters = Object.keys(filters).length > 0;
     writeAddress(query, filters);
     var counter = ++searchCounter;
+    if (typeof suggestionBox !== "undefined") { suggestionBox.hidden = true; suggestionBox.textContent = ""; }
     if (!pagefind) return Promise.resolve();
     if (!query && !hasFilters) {
       clearResults();
@@ -229,6 +230,7 @@
         var scope = hasFilters ? " dengan saringan yang dipilih" : "";
         if (count === 0) {
           say("Tidak ada produk hukum yang cocok" + what + scope + ". Coba kata lain atau hapus saringan.");
+          if (query) suggest(query, counter);
         } else {
           say(count + " produk hukum ditemukan" + what + scope + ".");
         }
@@ -240,6 +242,69 @@
       say("Pencarian gagal. Muat ulang halaman ini lalu coba lagi.");
       if (window.console) console.warn("Pencarian gagal:", error);
     });
+  }
+
+  // ------------------------------------------------------- did you mean
+  // Pagefind has no typo tolerance: on an empty result, the closest words of the catalogue (kosakata.json).
+  var vocabulary = null;
+  var suggestionBox = document.createElement("p");
+  suggestionBox.className = "cari-saran";
+  suggestionBox.hidden = true;
+  statusBox.parentNode.insertBefore(suggestionBox, statusBox.nextSibling);
+
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous = [], current, i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost));
+        best = Math.min(best, current[j]);
+      }
+      if (best > limit) return limit + 1;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  function closest(word) {
+    var limit = word.length <= 5 ? 1 : 2, found = [];
+    vocabulary.forEach(function (entry) {
+      var d = distance(word, entry[0], limit);
+      if (d > 0 && d <= limit) found.push({ word: entry[0], d: d, n: entry[1] });
+    });
+    found.sort(function (x, y) { return x.d - y.d || y.n - x.n; });
+    return found.slice(0, 3).map(function (x) { return x.word; });
+  }
+
+  function suggest(query, counter) {
+    var load = vocabulary ? Promise.resolve() : fetch(root + "cari/kosakata.json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (words) { vocabulary = words; });
+    load.then(function () {
+      if (counter !== searchCounter) return;
+      var known = {};
+      vocabulary.forEach(function (entry) { known[entry[0]] = true; });
+      var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+      var options = words.map(function (w) { return known[w] || w.length < 4 ? [w] : closest(w); });
+      if (!options.some(function (o, i) { return o.length && o[0] !== words[i]; })) return;
+      var fixed = options.map(function (o, i) { return o[0] || words[i]; }).join(" ");
+      suggestionBox.textContent = "Mungkin maksud Anda: ";
+      var link = document.createElement("a");
+      link.href = "?q=" + encodeURIComponent(fixed);
+      link.textContent = fixed;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.value = fixed;
+        runSearch();
+      });
+      suggestionBox.appendChild(link);
+      suggestionBox.hidden = false;
+    }).catch(function () { /* no suggestion: the message already says to try other words */ });
   }
 
   function scheduleSearch() {

@@ -48,3 +48,26 @@ def test_a_search_hit_in_the_text_lands_on_its_pasal(page, base_url) -> None:
     assert link.get_attribute("href").endswith("produk/uu-7-2017/#pasal-167")
     link.click()
     page.wait_for_function("() => location.hash === '#pasal-167'")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_typo_is_offered_the_closest_word_and_excerpts_read_as_text(new_page, screenshots_dir, width) -> None:
+    """Issue 22: 'pemilhan' found nothing (Pagefind has no typo tolerance); excerpts ran labels into
+    values ('StatusBerlaku') and showed the hidden id keywords."""
+    page = new_page(viewport={"width": width, "height": 800}, locale="id-ID")
+    page.goto("cari/?q=pemilhan")
+    page.wait_for_selector(".cari-saran:not([hidden]) a")
+    assert page.locator(".cari-saran").inner_text() == "Mungkin maksud Anda: pemilihan"
+    page.screenshot(path=str(screenshots_dir / f"cari-saran-{width}.png"))
+    page.locator(".cari-saran a").click()
+    page.wait_for_selector(".cari-item")
+    assert page.locator("#cari-q").input_value() == "pemilihan" and page.locator(".cari-saran").is_hidden()
+    page.goto("cari/?q=berlaku")
+    page.wait_for_selector(".cari-kutipan")
+    page.wait_for_function("() => !document.getElementById('cari-hasil').hasAttribute('aria-busy')")
+    excerpts = " ".join(page.locator(".cari-kutipan").all_inner_texts())
+    assert "StatusBerlaku" not in excerpts and "Status: Berlaku" in excerpts
+    page.goto("cari/?q=standardisasi")
+    page.wait_for_selector(".cari-kutipan")
+    page.wait_for_function("() => !document.getElementById('cari-hasil').hasAttribute('aria-busy')")
+    assert "permenkumham 2 2013" not in " ".join(page.locator(".cari-kutipan").all_inner_texts())
