@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jdih_build"
 # The order of the packages: a module may import from its own package or from an earlier rank.
-RANK = {"i18n": -1, "model": 0, "sshsig": 0, "tte": 0, "parallel": 0, "bounded": 0, "theme": 0, "collector": 0,
+RANK = {"i18n": -1, "model": 0, "sshsig": 0, "tte": 0, "naskah": 0, "parallel": 0, "bounded": 0, "theme": 0, "collector": 0,
         "cache": 0, "load": 1, "gate": 2, "publish": 3, "pipeline": 4, "console": 4,
         "workflow": 5, "preview": 5, "cli": 6, "__main__": 7, "__init__": 0}
 # The cache serves every stage (issue 18 gave each of its parts one room, cache/), so its modules are
@@ -102,3 +102,13 @@ def test_no_import_cycle_between_modules() -> None:
     for module in sorted(graph):
         if module not in state:
             visit(module, [])
+
+
+def test_every_package_ships_in_the_wheel() -> None:
+    """A package missing from pyproject's list installs a jdih that cannot start (found by the office
+    test when naskah/ was added): checked here in a moment."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()

@@ -177,7 +177,7 @@ def text_of(markup: str) -> str:
 def catalogue_fields(markup: str) -> dict[str, str]:
     """The <dt>/<dd> pairs of the 'Informasi katalog' list."""
     section = markup.split('id="katalog"', 1)[1].split("</dl>", 1)[0]
-    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", section, re.S)
+    pairs = re.findall(r"<dt>(.*?)(?:<span class=\"sr\">: </span>)?</dt>\s*<dd>(.*?)</dd>", section, re.S)
     return {text_of(k): text_of(v) for k, v in pairs}
 
 

@@ -57,7 +57,7 @@ def test_the_structured_text_has_an_address_for_every_unit(kit: SiteKit, tmp_pat
     html = page(out, "kpt-1")
     for anchor in ("pasal-1", "pasal-1-ayat-1", "pasal-1-ayat-2", "pasal-2", "bab-i"):
         assert f'id="{anchor}"' in html, anchor
-    assert re.search(r'<h4 id="pasal-1">Pasal 1 <a class="salin" href="#pasal-1"', html)
+    assert re.search(r'<h4 id="pasal-1">Pasal 1 <a class="salin" data-pagefind-ignore href="#pasal-1"', html)
     assert '<a class="rujukan" href="#pasal-2">Pasal 2</a>' in html
     assert "Penjelasan Pasal 1" in html and "sakit atau cuti" in html
     assert "ditulis dan divalidasi bersama produk hukum ini" in html
@@ -112,3 +112,18 @@ def test_a_pdf_text_that_parses_is_shown_by_the_article_marked_as_extracted(kit:
     plain = page(out, "kpt-3")
     assert 'class="naskah"' not in plain and 'class="teks-dokumen"' in plain and "Notulen rapat." in plain
     assert not (out / "produk" / "kpt-3" / "akn.xml").exists()
+
+
+def test_script_in_the_text_is_shown_as_text_in_the_page_and_the_xml(kit: SiteKit, tmp_path: Path) -> None:
+    """SECURITY.md, "The text by the article": the text (an editor's, or a PDF's) is escaped everywhere."""
+    hostile = '\nNASKAH:\n\nPasal 1\n\n<script>alert(1)</script> "kutip" & Pasal 1 ayat (1)"><img src=x onerror=alert(2)>\n'
+    with_naskah(kit, "kpt-1", hostile)
+    out = tmp_path / "out"
+    assert build(kit.root, out, NOW).ok
+    html = page(out, "kpt-1")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "onerror=alert(2)&gt;" in html
+    xml = (out / "produk" / "kpt-1" / "akn.xml").read_text(encoding="utf-8")
+    assert "<script>" not in xml and "&lt;script&gt;alert(1)&lt;/script&gt;" in xml
+    import xml.etree.ElementTree as ET
+    ET.fromstring(xml.encode())   # well-formed whatever the text
