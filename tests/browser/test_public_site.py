@@ -182,3 +182,21 @@ def test_screenshots(new_page, base_url, screenshots_dir, name, target, width) -
     # Nothing may stick out sideways on a narrow screen.
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name} at {width}px is {overflow}px wider than the screen"
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("where", ["home", "product", "text by the article", "search", "statistics", "check"])
+def test_dark_mode_keeps_contrast(page, base_url, axe, screenshots_dir, where, width) -> None:
+    """Issue 22: the reader's dark setting (prefers-color-scheme) is followed, with AA contrast."""
+    target = {"home": "", "product": UU, "text by the article": "produk/kpt-kpu-134-2016/#diktum-kedua",
+              "search": "cari/?q=pemilihan", "statistics": "statistik/", "check": "cek/"}[where]
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(target)
+    if where == "search":
+        wait_for_results(page)
+    background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(18, 21, 25)", background
+    serious = [v for v in axe.run(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe (dark) on {target or 'home'} at {width}px:\n{axe.describe(serious)}"
+    page.screenshot(path=str(screenshots_dir / f"gelap-{where.replace(' ', '-')}-{width}.png"))
