@@ -48,6 +48,7 @@ from jdih_build.publish.render import (
     make_environment,
     page_jobs,
 )
+from jdih_build.publish.compress import precompress
 from jdih_build.publish.search_index import SearchIndexError, build_search_index
 from jdih_build.publish.search_shards import SHARD_PRODUCTS, search_records, search_shards
 from jdih_build.publish.writer import (
@@ -279,6 +280,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
             written += build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
                                           cache=cache, page_sha=dict(pages), present=present)
             report.lap("search", started)
+        written += precompress(staging, list(written), cache.files("compressed"))
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written
     except SearchIndexError as exc:

@@ -20,7 +20,7 @@ FORMAT = 2
 # Every library whose output lands in the site through the cache: a new version of any of them (an nh3
 # sanitiser fix, a pypdf text fix, another PDFium) makes every entry a miss.
 LIBRARIES = ("markdown", "nh3", "jinja2", "MarkupSafe", "PyYAML", "pypdf", "pypdfium2", "cbor2", "pagefind",
-             "pagefind_bin", "pagefind_bin_extended")
+             "pagefind_bin", "pagefind_bin_extended", "Brotli")
 MAGIC = b"jdih-cache"
 
 
