@@ -39,6 +39,7 @@ from jdih_build.parallel import default_workers
 from jdih_build.publish import feeds
 from jdih_build.publish.catalogue import Catalogue, build_catalogue
 from jdih_build.publish.check_index import check_index
+from jdih_build.publish.compress import precompress
 from jdih_build.publish.pdf_stage import PdfReading, read_attachments, read_staged_pdfs
 from jdih_build.publish.redirects import redirect_map, redirect_outputs
 from jdih_build.publish.render import (
@@ -48,7 +49,6 @@ from jdih_build.publish.render import (
     make_environment,
     page_jobs,
 )
-from jdih_build.publish.compress import precompress
 from jdih_build.publish.search_index import SearchIndexError, build_search_index
 from jdih_build.publish.search_shards import SHARD_PRODUCTS, search_records, search_shards
 from jdih_build.publish.writer import (

@@ -259,3 +259,22 @@ def test_the_property_sees_damage(warm: tuple[Path, Path, Path, dict[str, bytes]
     finally:
         BuildCache.place_blob = original   # type: ignore[method-assign]
     assert report.ok and tree_bytes(tmp_path / "out") != cold
+
+
+def test_a_compressed_copy_planted_in_the_cache_is_never_served(kit: SiteKit, tmp_path: Path) -> None:
+    """Issue 22's .br/.gz copies come from the cache like blobs: one that does not decompress to the
+    page's bytes (planted with a valid digest, as the cache's own writer could) is made afresh."""
+    import brotli
+
+    from jdih_build.cache.entries import FileStore, code_salt
+    kit.add_product("kpt-1")
+    kit.sign_all("kpt-1")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    page = (out / "produk/kpt-1/index.html").read_bytes()
+    sha = hashlib.sha256(page).hexdigest()
+    store = FileStore(cache / "compressed", code_salt())
+    assert store.read(f"br-{sha}") is not None
+    store.write(f"br-{sha}", brotli.compress(b"<script>alert('planted')</script>"))
+    assert build(kit.root, out, NOW, cache_dir=cache).ok
+    assert brotli.decompress((out / "produk/kpt-1/index.html.br").read_bytes()) == page
