@@ -71,3 +71,11 @@ def test_a_typo_is_offered_the_closest_word_and_excerpts_read_as_text(new_page, 
     page.wait_for_selector(".cari-kutipan")
     page.wait_for_function("() => !document.getElementById('cari-hasil').hasAttribute('aria-busy')")
     assert "permenkumham 2 2013" not in " ".join(page.locator(".cari-kutipan").all_inner_texts())
+
+
+def test_without_javascript_the_search_page_lists_every_product_for_the_browsers_find(new_page) -> None:
+    page = new_page(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    page.goto("cari/?q=pemilihan")
+    titles = page.locator("ol.cari-semua a").all_inner_texts()
+    assert "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum" in titles and len(titles) == 5
+    assert page.locator("ol.cari-semua").is_visible()
