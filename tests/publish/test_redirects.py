@@ -5,6 +5,7 @@ page; only published products; an old address claimed twice is not redirected; a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from sitekit import NOW, SiteKit
@@ -62,3 +63,18 @@ def test_unsafe_old_addresses_are_refused_with_the_line(kit: SiteKit) -> None:
     imported(kit, "kpt-1", 'alamat_lama:\n  - "https://x.example/a b"\n')
     site, problems = load_site(kit.root)
     assert site is None and any("alamat_lama" in str(p) and p.line for p in problems.sorted())
+
+
+def test_the_404_page_links_work_under_a_sub_folder(kit: SiteKit, tmp_path: Path) -> None:
+    """Issue 22: the 404 page is served at any missing address, so its links start from the site's own
+    folder as base_url names it (pages.yml sets it from GitHub Pages, sub-folder included)."""
+    from jdih_build.pipeline import build
+
+    kit.add_product("kpt-1")
+    kit.sign_all("kpt-1")
+    out = tmp_path / "out"
+    assert build(kit.root, out, NOW, base_url="https://kpu.github.io/jdih/", search=False).ok
+    page = (out / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert links and all(link.startswith(("/jdih/", "https://", "#")) for link in links), links
+    assert 'href="/jdih/cari/"' in page and "canonical" not in page
