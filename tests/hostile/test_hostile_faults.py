@@ -130,8 +130,9 @@ def test_a_full_disk_keeps_the_previous_site(kit: SiteKit, monkeypatch: pytest.M
 
 def test_a_real_full_filesystem_keeps_the_previous_site(kit: SiteKit, tmp_path: Path) -> None:
     mount = tmp_path / "kecil"
+    # 1.2 MB: the one-product site fits (with its .br and .gz copies); the 1.3 MB PDF of the second build does not
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)],
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (not root)")
     try:
@@ -140,7 +141,7 @@ def test_a_real_full_filesystem_keeps_the_previous_site(kit: SiteKit, tmp_path: 
         out = mount / "output"
         assert build(kit.root, out, NOW, search=False).ok
         before = tree_bytes(out)
-        kit.products["kpt-1"].with_name("kpt-1.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 300_000)
+        kit.products["kpt-1"].with_name("kpt-1.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1_300_000)
         kit.sign_all("kpt-1")
         report = build(kit.root, out, NOW, search=False)
         assert not report.ok and "disk space" in report.problems[0].fix
