@@ -4,7 +4,8 @@ with the rules in docs/hosting.md): the search page falls from about 206 KB to 1
 
 Decisions: brotli at quality 5 and gzip at level 6 - within 10 % of the smallest size at a tenth of the
 time (measured on a product page: brotli 11 takes 28 ms, 5 takes 2.3 ms); files under 1 KiB are left as
-they are (the headers would outweigh the saving); Pagefind's own files are compressed already. Each
+they are (the headers would outweigh the saving); of Pagefind's files only its scripts and styles (its
+index and fragments are compressed already). Each
 copy is keyed in the build cache by the sha256 of the bytes it compresses, so a build compresses only
 what changed, and is used only when it decompresses to exactly those bytes. gzip's header carries no time and no name: the same input gives the same bytes.
 """
@@ -53,7 +54,10 @@ def _holds(packed: bytes, expand, sha: str) -> bool:
 
 
 def compressible(path: str) -> bool:
-    return path.endswith(COMPRESSIBLE) and not path.startswith("pagefind/")
+    """Text files; in pagefind/, only its scripts and styles (its index and fragments are compressed)."""
+    if path.startswith("pagefind/"):
+        return path.endswith((".js", ".css"))
+    return path.endswith(COMPRESSIBLE)
 
 
 def precompress(staging: Path, files: list[tuple[str, str]], store: FileStore) -> list[tuple[str, str]]:
