@@ -280,7 +280,9 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
             written += build_search_index(staging, search_records(catalogue), shards=shards, workers=workers,
                                           cache=cache, page_sha=dict(pages), present=present)
             report.lap("search", started)
-        written += precompress(staging, list(written), cache.files("compressed"))
+        squeezed = time.perf_counter()
+        written += precompress(staging, list(written), cache.files("compressed"), cache.table("compressed"), present)
+        report.lap("compress", squeezed)
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written
     except SearchIndexError as exc:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from jdih_build.cache.entries import FileStore
+from jdih_build.cache.entries import FileStore, Table
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
 MIN_BYTES = 1024
@@ -60,11 +61,19 @@ def compressible(path: str) -> bool:
     return path.endswith(COMPRESSIBLE)
 
 
-def precompress(staging: Path, files: list[tuple[str, str]], store: FileStore) -> list[tuple[str, str]]:
-    """The compressed copies of `files` (path, sha256) written into `staging`, as (path, sha256)."""
+def precompress(staging: Path, files: list[tuple[str, str]], store: FileStore, known: Table,
+                 present: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The compressed copies of `files` (path, sha256) written into `staging`, as (path, sha256).
+    `known` maps a copy's key to its sha256 (what an earlier build made); a copy a reused staging folder
+    (`present`: the previous site, path -> sha256) already holds with that sha256 is kept as it is, so a
+    build with one change reads and writes only that change's copies."""
     made: list[tuple[str, str]] = []
     for path, sha in files:
         if not compressible(path):
+            continue
+        kept = [(path + suffix, known.get(f"{suffix[1:]}-{sha}")) for suffix, _c, _e in KINDS]
+        if all(value is not None and present.get(name) == value for name, value in kept):
+            made += [(name, str(value)) for name, value in kept]
             continue
         source = staging / path
         if source.stat().st_size < MIN_BYTES:
@@ -88,5 +97,7 @@ def precompress(staging: Path, files: list[tuple[str, str]], store: FileStore) -
             temporary = target.with_name(f".{target.name}.tmp")   # a new file: never write into a linked one
             temporary.write_bytes(packed)
             os.replace(temporary, target)
-            made.append((path + suffix, hashlib.sha256(packed).hexdigest()))
+            packed_sha = hashlib.sha256(packed).hexdigest()
+            known.put(key, packed_sha)
+            made.append((path + suffix, packed_sha))
     return made
