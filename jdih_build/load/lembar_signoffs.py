@@ -12,7 +12,6 @@ no readable record at all is invalid input: the build names it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from jdih_build.i18n import _
 from jdih_build.load.codec import signoff_fields
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import InputFileError, read_regular
-from jdih_build.load.signoffs import parse_record
+from jdih_build.load.signoffs import Lembar, parse_record
 from jdih_build.model import SignOff, Sop, TteSignature
 from jdih_build.tte.anchors import Anchors
 from jdih_build.tte.reasons import fix as fix_for
@@ -33,22 +32,6 @@ VERIFY_SECONDS = 60
 VERIFY_MEMORY = 1536 * 2**20
 # A signature cannot be older than the lembar it signs; clocks differ by a few minutes at most.
 CLOCK_SLACK = timedelta(minutes=10)
-
-
-def lembar_files(root: Path) -> list[tuple[str, str]]:
-    """Every `approvals/<id>/*.pdf`, as (path, product id), in name order (links are refused by the
-    sign-off loader's listing, so only regular files are taken here)."""
-    found = []
-    approvals = root / "approvals"
-    if not approvals.is_dir():
-        return []
-    for folder in sorted(os.scandir(approvals), key=lambda e: e.name):
-        if folder.name.startswith(".") or not folder.is_dir(follow_symlinks=False):
-            continue
-        for entry in sorted(os.scandir(folder.path), key=lambda e: e.name):
-            if entry.name.endswith(".pdf") and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
-                found.append((entry.path, folder.name))
-    return found
 
 
 def warm_up() -> None:
@@ -97,9 +80,29 @@ def signature_of(outcome: Outcome, problem: str | None) -> TteSignature:
                         time_source=outcome.time_source, revocation_checked=outcome.revocation_checked)
 
 
-def load_lembar_signoffs(root: Path, sop: Sop, anchors: Anchors | None, anchors_pem: bytes, problems: Problems,
-                         workers: int = 1) -> list[SignOff]:
-    files = lembar_files(root)
+def record_of(path: Path, folder: str | None, outcome: Outcome, raw: bytes, problems: Problems) -> SignOff | None:
+    """The sign-off a lembar carries (`raw`, its embedded record) with its signature's verdict, the same for
+    the build and for `jdih terima`: the PDF's signature (`outcome`), then that the page shows the record
+    and that the signature is not older than the lembar. The time that counts is the signing time, when
+    the signature counts. `folder`: where it lies; None for a lembar not filed yet (its record's produk).
+    None, with the problems, when the record breaks the format."""
+    fields = parse_record(path, raw, problems)
+    if fields is None:
+        return None
+    record = SignOff(path, folder if folder is not None else str(fields["produk"]), *signoff_fields(fields), raw=raw)
+    problem = outcome.problem
+    if problem is None and not page_shows(record, outcome.page_text):
+        problem = "page"
+    if problem is None and outcome.signed_at is not None and outcome.signed_at < record.waktu - CLOCK_SLACK:
+        problem = "before-made"
+    # The signing time is the sign-off's time (rule 5.4, the order of steps), when it can be trusted.
+    waktu = outcome.signed_at.astimezone(record.waktu.tzinfo) if problem is None and outcome.signed_at else record.waktu
+    return replace(record, waktu=waktu, tte=signature_of(outcome, problem))
+
+
+def load_lembar_signoffs(files: list[Lembar], sop: Sop, anchors: Anchors | None, anchors_pem: bytes,
+                         problems: Problems, workers: int = 1) -> list[SignOff]:
+    """The records of the lembar the sign-off listing found (load/signoffs.py)."""
     if not files:
         return []
     tasks = [(path, anchors_pem if anchors is not None else b"", sop.requires_revocation_data) for path, _ in files]
@@ -121,17 +124,7 @@ def load_lembar_signoffs(root: Path, sop: Sop, anchors: Anchors | None, anchors_
                                                                                                if outcome.problem else ""),
                          _("file lembar PDFs with jdih terima; remove any other PDF from approvals/"))
             continue
-        fields = parse_record(Path(path), raw, problems)
-        if fields is None:
-            continue
-        record = SignOff(Path(path), folder, *signoff_fields(fields), raw=raw)
-        problem = outcome.problem
-        if problem is None and not page_shows(record, outcome.page_text):
-            problem = "page"
-        if problem is None and outcome.signed_at is not None and outcome.signed_at < record.waktu - CLOCK_SLACK:
-            problem = "before-made"
-        signature = signature_of(outcome, problem)
-        # The signing time is the sign-off's time (rule 5.4, the order of steps), when it can be trusted.
-        waktu = outcome.signed_at.astimezone(record.waktu.tzinfo) if problem is None and outcome.signed_at else record.waktu
-        records.append(replace(record, waktu=waktu, tte=signature))
+        record = record_of(Path(path), folder, outcome, raw, problems)
+        if record is not None:
+            records.append(record)
     return records

@@ -11,6 +11,7 @@ from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import MAX_POLICY_BYTES, InputFileError, read_regular
 from jdih_build.load.strict_yaml import Node, Scalar, YamlError, YMap, YSeq, parse
 from jdih_build.model import REVOCATION_MODES, SIGNATURE_MODES, Person, Sop, Step, TteIdentity
+from jdih_build.tte.certificate import normal_fingerprint
 
 ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 NIP_PATTERN = re.compile(r"[0-9]{18}")
@@ -185,7 +186,7 @@ def _tte_identity(person: YMap, path: Path, problems: Problems) -> TteIdentity |
     if email is not None and not EMAIL_PATTERN.fullmatch(email):
         f.error("email", _("'{email}' is not an e-mail address").format(email=email), _("write the address the certificate states"))
     if print_ is not None:
-        print_ = re.sub(r"[\s:]", "", print_).lower()
+        print_ = normal_fingerprint(print_)
         if not FINGERPRINT_PATTERN.fullmatch(print_):
             f.error("sidik_jari", _("sidik_jari is not a SHA-256 fingerprint (64 hex digits)"),
                     _("copy the certificate's SHA-256 fingerprint (jdih terima prints it)"))

@@ -131,14 +131,22 @@ def parse_record(path: Path, raw: bytes, problems: Problems) -> dict[str, Any] |
 FileRead = tuple[str, str, "RecordParts | None", dict[str, Any]]
 """(path, folder, what was read or None, what was parsed anew for the cache): one file in approvals/."""
 
+Lembar = tuple[str, str]
+"""(path, product id): a signed lembar persetujuan PDF, read by load/lembar_signoffs.py."""
+
+
+def is_lembar(name: str, kind: str) -> bool:
+    return kind == "file" and name.endswith(".pdf") and not name.startswith(".")
+
 
 CHILD_SHARE = 0.7   # of the sign-off folders, read by the child when the cache holds their parse
 
 
 def start_loading_signoffs(root: Path, problems: Problems, workers: int = 1,
-                           cache: Table | None = None) -> Callable[[], list[SignOff]]:
+                           cache: Table | None = None) -> Callable[[], tuple[list[SignOff], list[Lembar]]]:
     """Start reading every sign-off, in a forked child when there are workers > 1, while
-    the caller goes on (with the products); the function returned waits and gives the records.
+    the caller goes on (with the products); the function returned waits and gives the records, and the
+    lembar PDFs the same listing found (verified elsewhere: load/lembar_signoffs.py).
 
     The folders are listed once, here, and split: with the cache warm the child reads CHILD_SHARE of
     them and the parent the rest once its products are loaded (each side then waits least). Only
@@ -153,13 +161,15 @@ def start_loading_signoffs(root: Path, problems: Problems, workers: int = 1,
     cut = len(folders) if not (elsewhere and known) else int(len(folders) * CHILD_SHARE)
     pending = in_background(lambda: read_signoff_files(folders[:cut], root_dir, known, workers, elsewhere), elsewhere)
 
-    def records() -> list[SignOff]:
-        rest = read_signoff_files(folders[cut:], root_dir, known, 1) if cut < len(folders) else ([], [])
+    def records() -> tuple[list[SignOff], list[Lembar]]:
+        rest = read_signoff_files(folders[cut:], root_dir, known, 1) if cut < len(folders) else ([], [], [])
         made: list[SignOff | None] = []
-        for found, files in (pending(), rest):
+        lembar: list[Lembar] = []
+        for found, files, pdfs in (pending(), rest):
             problems.items.extend(found)
             made += [_signoff_of(path, folder, parts, fresh, cache, problems) for path, folder, parts, fresh in files]
-        return [record for record in made if record is not None]
+            lembar += pdfs
+        return [record for record in made if record is not None], lembar
 
     return records
 
@@ -210,12 +220,14 @@ def _signoff_of(path: str, folder: str, parts: RecordParts | None, fresh: dict[s
 
 
 def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known: Mapping[str, Any], workers: int,
-                       keep_known: bool = False) -> tuple[list[Problem], list[FileRead]]:
+                       keep_known: bool = False) -> tuple[list[Problem], list[FileRead], list[Lembar]]:
     """Every file in these sign-off folders, read (and parsed where `known` lacks its bytes), with
-    the problems found; plain values only, so that it can run in another process."""
+    the problems found, and the lembar PDFs among them (listed once, here: not a second walk of
+    approvals/); plain values only, so that it can run in another process."""
     problems = Problems(root_dir)
     # One scandir per folder: the entry types come with the listing, so 40,000 records cost no stat each.
     files: list[tuple[str, str, str, frozenset[str]]] = []
+    lembar: list[Lembar] = []
     for folder_path, folder in folders:
         try:
             with os.scandir(folder_path) as inner:
@@ -227,7 +239,10 @@ def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known
         names = frozenset(m.name for m in members)
         for member in members:
             kind = "link" if member.is_symlink() else "dir" if member.is_dir(follow_symlinks=False) else "file"
-            files.append((member.path, folder, kind, names))
+            if is_lembar(member.name, kind):
+                lembar.append((member.path, folder))
+            else:
+                files.append((member.path, folder, kind, names))
 
     read: list[FileRead] = []
     if known or workers <= 1:
@@ -235,7 +250,7 @@ def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known
         for path, folder, kind, names in files:
             fresh: dict[str, Any] = {}
             read.append((path, folder, _folder_entry(path, folder, kind, names, problems, known, fresh, keep_known), fresh))
-        return problems.items, read
+        return problems.items, read, lembar
 
     def read_one(item: tuple[str, str, str, frozenset[str]]) -> tuple[RecordParts | None, list[Problem], dict[str, Any]]:
         found = Problems(root_dir)   # per file, so that it can be read in another process
@@ -245,7 +260,7 @@ def read_signoff_files(folders: Sequence[tuple[str, str]], root_dir: Path, known
     for (path, folder, _name, _known), (parts, found, fresh) in zip(files, fork_map(read_one, files, workers), strict=True):
         problems.items.extend(found)
         read.append((path, folder, parts, fresh))
-    return problems.items, read
+    return problems.items, read, lembar
 
 
 def _folder_entry(where: str, folder: str, kind: str, siblings: frozenset[str], problems: Problems,
@@ -255,8 +270,6 @@ def _folder_entry(where: str, folder: str, kind: str, siblings: frozenset[str], 
     name = os.path.basename(where)
     if kind == "file" and name.endswith(".yaml") and not name.startswith("."):
         return read_parts(where, problems, known, learned, name + ".sig" in siblings, keep_known)
-    if kind == "file" and name.endswith(".pdf") and not name.startswith("."):
-        return None   # a lembar persetujuan signed with TTE: load/lembar_signoffs.py reads it
     path = Path(where)
     if kind == "link":
         problems.add(path, None, _("symbolic links are refused in approvals/"), _("replace the link with the real file"))

@@ -91,10 +91,10 @@ def load_site(root: Path, base_url: str | None = None, workers: int = 1,
         products = load_products(root, config or fallback, problems, workers, cache.table("products"))
         check_templates(root / "templates", problems)
     finally:
-        signoffs = signoffs_read()   # always waited for: no child is left behind
+        signoffs, lembar = signoffs_read()   # always waited for: no child is left behind
     if sop is not None:   # TTE lembar: verified against the office's anchors, under the SOP's revocation rule
         anchors, anchors_pem = tte_anchors(root, anchors_file, problems)
-        signoffs += load_lembar_signoffs(root, sop, anchors, anchors_pem, problems, workers)
+        signoffs += load_lembar_signoffs(lembar, sop, anchors, anchors_pem, problems, workers)
     renames = load_renames(root, problems)
     if problems or config is None or sop is None or roster is None:
         return None, problems

@@ -11,6 +11,7 @@ RUNNING = re.compile(r"^(PRESIDEN\s+REPUBLIK\s+INDONESIA|PRESIDEN|REPUBLIK\s+IND
                      r"-\s*\d+\s*-|Halaman\s+\d+\s+dari\s+\d+|\d{1,4})\s*$", re.IGNORECASE)
 MARKDOWN_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|\*\*|__)")
 MARKDOWN_SUFFIX = re.compile(r"(\*\*|__)\s*$")
+MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")   # **kata**: the page sets its own type
 
 # A line that begins a new unit of the text (the parser's markers, and what a penutup starts with).
 STARTS = re.compile(
@@ -33,6 +34,8 @@ def logical_lines(text: str, extracted: bool) -> list[str]:
     blank_before = True
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = MARKDOWN_SUFFIX.sub("", MARKDOWN_PREFIX.sub("", raw)).strip()
+        if not extracted:
+            line = MARKDOWN_STRONG.sub(r"\2", line)
         line = re.sub(r"\s+", " ", line)
         if not line:
             blank_before = True

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The kinds of node, outermost first. A node's `eid` is its address on the page (`pasal-12`,
-# `pasal-12-ayat-3`, `diktum-kesatu`), unique in the document.
-KINDS = ("judul", "menimbang", "mengingat", "memperhatikan", "memutuskan", "menetapkan", "buku", "bab", "bagian",
-         "paragraf", "pasal", "ayat", "huruf", "angka", "diktum", "penutup", "penjelasan", "umum",
-         "pasal_demi_pasal", "lampiran", "teks")
-SOURCES = ("naskah", "pdf", "ocr")   # validated text in the product file; a PDF's text layer; its OCR
+# A node's kind: judul, menimbang, mengingat, memperhatikan, memutuskan, menetapkan, buku, bab, bagian,
+# paragraf, pasal, ayat, huruf, angka, diktum, penutup, penjelasan, umum, pasal_demi_pasal, lampiran, teks.
+# Its `eid` is its address on the page (`pasal-12`, `pasal-12-ayat-3`, `diktum-kesatu`), unique in the text.
 
 
 @dataclass
@@ -44,7 +41,7 @@ class Node:
 class Naskah:
     """A product's text: structured (`nodes` hold pasal or diktum) or plain paragraphs."""
 
-    source: str                       # one of SOURCES
+    source: str                       # "naskah" (the product file's, validated), "pdf" (its text layer), "ocr"
     nodes: list[Node]
     structured: bool
 

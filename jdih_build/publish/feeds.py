@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
+from jdih_build.load.filetypes import attachment_media_type
 from jdih_build.model import SiteConfig
 from jdih_build.publish.abstract import plain
 from jdih_build.publish.catalogue import FACETS, Catalogue, Entry
-from jdih_build.publish.jsonld import media_type
 
 ATOM_LIMIT = 50
 
@@ -199,7 +199,7 @@ def atom(catalogue: Catalogue, config: SiteConfig, source_date_epoch: str | None
                   f"    <title>{escape(entry.product.judul)}</title>",
                   f"    <id>{escape(url)}</id>",
                   f"    <link rel=\"alternate\" href={quoteattr(url)}/>",
-                  *(f"    <link rel=\"enclosure\" type=\"{media_type(f.attachment.output_name)}\" "
+                  *(f"    <link rel=\"enclosure\" type=\"{attachment_media_type(f.attachment.output_name)}\" "
                     f"length=\"{f.attachment.size}\" href={quoteattr(url + f.attachment.url_name)}/>" for f in entry.files[:1]),
                   f"    <updated>{_rfc3339(entry.last_updated)}</updated>",
                   f"    <category term={quoteattr(entry.jenis_label)}/>",

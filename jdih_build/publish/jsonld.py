@@ -4,18 +4,12 @@ ScholarlyArticle/Article for an artikel, CreativeWork for a putusan."""
 from __future__ import annotations
 
 import json
-import mimetypes
 
 from markupsafe import Markup
 
+from jdih_build.load.filetypes import attachment_media_type
 from jdih_build.model import SiteConfig
 from jdih_build.publish.catalogue import Entry
-
-
-def media_type(name: str) -> str:
-    """The file's media type from its (allow-listed) extension; PDF above all."""
-    return "application/pdf" if name.lower().endswith(".pdf") else mimetypes.guess_type(name)[0] or "application/octet-stream"
-
 
 SCHEMA_RELATION = {"mencabut": "legislationRepeals", "mengubah": "legislationChanges",
                    "melaksanakan": "legislationApplies"}
@@ -112,7 +106,7 @@ def jsonld(entry: Entry, config: SiteConfig) -> Markup:
         data["abstract"] = entry.abstract.plain_text
     if entry.files:
         data["encoding"] = [{"@type": "MediaObject", "contentUrl": url + f.attachment.url_name,
-                             "encodingFormat": media_type(f.attachment.output_name),
+                             "encodingFormat": attachment_media_type(f.attachment.output_name),
                              "contentSize": f"{f.attachment.size} B"} for f in entry.files]
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -21,6 +21,10 @@ from jdih_build.naskah.model import Naskah
 from jdih_build.naskah.parse import parse, split_naskah
 from jdih_build.publish.catalogue import Entry
 
+# A PDF text with neither a "Pasal N" nor a "KESATU :" line cannot parse: not parsed at all (each product
+# page is rendered with its PDF's text; most PDFs of a catalogue of scans and notes have no pasal).
+STRUCTURE_HINT = re.compile(r"^[ \t]*(Pasal[ \t]+\d+[A-Z]?[ \t]*$|KESATU[ \t]*:)", re.MULTILINE)
+
 CitationIndex = dict[tuple[str, str, int], str]
 """A cited document's key (naskah/citations.document_key) -> the catalogue product's id."""
 
@@ -29,7 +33,7 @@ def naskah_of(entry: Entry) -> Naskah | None:
     _abstract, own = split_naskah(entry.product.abstrak)
     if own is not None and own.strip():
         return parse(own, "naskah")
-    if entry.files and entry.files[0].info.text.strip():
+    if entry.files and STRUCTURE_HINT.search(entry.files[0].info.text):
         info = entry.files[0].info
         extracted = parse(info.text, "ocr" if info.ocr else "pdf")
         return extracted if extracted.structured else None

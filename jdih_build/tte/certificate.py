@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 NIK_PATTERN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
-FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)

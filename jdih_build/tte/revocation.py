@@ -13,7 +13,7 @@ import io
 from cryptography import x509
 
 from jdih_build.tte.loop import outside_loop
-from jdih_build.tte.verify import _asn1
+from jdih_build.tte.verify import as_asn1
 
 
 class RevocationFetchError(Exception):
@@ -31,7 +31,7 @@ def add_revocation_data(pdf: bytes, anchors_pem: bytes) -> bytes:
     if len(signatures) != 1:
         raise RevocationFetchError(f"{len(signatures)} signatures")
     context = ValidationContext(
-        trust_roots=[_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)], allow_fetching=True,
+        trust_roots=[as_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)], allow_fetching=True,
         revocation_mode="require")   # pyHanko's own fetcher (aiohttp, 10 s a request), closed when done
     try:
         output = outside_loop(lambda: add_validation_info(signatures[0], context))

@@ -44,11 +44,10 @@ class Outcome:
     holder: Holder | None = None
     signed_at: datetime | None = None
     time_source: str = ""                 # "timestamp" (a trusted TSA) or "signer" (the signer's clock)
-    revocation_checked: bool = False      # the embedded revocation data covered the signer's path
-    signatures: int = 0
+    revocation_checked: bool = False      # the document carries revocation data (validated by pyHanko)
 
 
-def _asn1(cert: x509.Certificate):  # -> asn1crypto.x509.Certificate
+def as_asn1(cert: x509.Certificate):  # -> asn1crypto.x509.Certificate
     from asn1crypto import x509 as a509
     return a509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
@@ -147,9 +146,9 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         return Outcome("unreadable", str(exc))
     if not signatures:
-        return Outcome("unsigned", signatures=0)
+        return Outcome("unsigned")
     if len(signatures) > 1:
-        return Outcome("several", str(len(signatures)), signatures=len(signatures))
+        return Outcome("several", str(len(signatures)))
     sig = signatures[0]
     try:
         cert = sig.signer_cert
@@ -158,9 +157,9 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
         claimed = sig.self_reported_timestamp
         moment = stamped or claimed
         if moment is None:
-            return Outcome("no-time", holder=holder, signatures=1)
+            return Outcome("no-time", holder=holder)
         certs, crls, ocsps = _revinfo(sig, reader)
-        roots = [_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)]
+        roots = [as_asn1(c) for c in x509.load_pem_x509_certificates(anchors_pem)]
 
         def validate(mode: str):  # -> PdfSignatureStatus
             context = ValidationContext(trust_roots=roots, other_certs=certs, crls=crls, ocsps=ocsps, moment=moment,
@@ -171,10 +170,10 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
         # Only revocation data missing? Then say so (the fix is `jdih terima` online, not another CA).
         lacks_revocation = require_revocation and not status.trusted and validate("soft-fail").trusted
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds for a malformed signature: all withhold
-        return Outcome("broken", f"{type(exc).__name__}: {exc}", signatures=1)
+        return Outcome("broken", f"{type(exc).__name__}: {exc}")
 
     source = "timestamp" if stamped is not None else "signer"
-    base: dict[str, Any] = {"holder": holder, "signed_at": moment, "time_source": source, "signatures": 1}
+    base: dict[str, Any] = {"holder": holder, "signed_at": moment, "time_source": source}
     if not status.intact:
         return Outcome("altered", **base)
     if not status.valid:
@@ -202,7 +201,6 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
         if lacks_revocation:
             return Outcome("no-revocation", indication, **base)
         return Outcome("untrusted", indication, **base)
-    checked = bool(crls or ocsps) and status.revocation_details is None
     signed_end = sig.byte_range[-2] + sig.byte_range[-1]
     try:
         record, text = read_signed_revision(pdf, signed_end)
@@ -210,4 +208,4 @@ def verify_lembar(pdf: bytes, anchors_pem: bytes, require_revocation: bool) -> O
         return Outcome("unreadable", f"{type(exc).__name__}: {exc}", **base)
     if record is None:
         return Outcome("no-record", RECORD_NAME, **base)
-    return Outcome(None, record=record, page_text=text, revocation_checked=checked or bool(crls or ocsps), **base)
+    return Outcome(None, record=record, page_text=text, revocation_checked=bool(crls or ocsps), **base)

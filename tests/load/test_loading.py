@@ -285,7 +285,7 @@ def test_sign_offs_read_in_two_shares_are_those_read_in_one(kit: SiteKit, tmp_pa
 def test_a_sign_off_folder_gone_while_reading_is_a_problem(tmp_path) -> None:
     from jdih_build.load.signoffs import read_signoff_files
 
-    problems, files = read_signoff_files([(str(tmp_path / "approvals" / "kpt-9"), "kpt-9")], tmp_path, {}, 1)
+    problems, files, _lembar = read_signoff_files([(str(tmp_path / "approvals" / "kpt-9"), "kpt-9")], tmp_path, {}, 1)
     assert files == [] and len(problems) == 1 and "cannot read the sign-off folder" in problems[0].message
 
 

@@ -195,3 +195,15 @@ def test_a_lembar_signed_by_an_independent_pades_implementation_is_accepted(kit:
     writer.write(edited)
     (kit.root / "approvals" / "kpt-1" / "02-web_admin.pdf").write_bytes(edited.getvalue())
     assert not published(kit.root)
+
+
+def test_terima_refuses_what_the_build_refuses_beyond_the_signature(kit: SiteKit) -> None:
+    """terima and the build share one function for the record's checks (load/lembar_signoffs.record_of):
+    a signature older than the lembar is refused by both (terima used to file it)."""
+    kit.add_product("kpt-1")
+    tte = TteSite.enrol(kit, TestPki.create())
+    early = kit.root.parent / "mundur.pdf"
+    early.write_bytes(tte.signed("kpt-1", 2, when=dt.datetime.now(dt.UTC) - dt.timedelta(days=3)))
+    run = run_command(terima_command, "terima", kit.root, str(early), "--offline")
+    assert run.rc == 1 and "before the lembar was made" in run.err
+    assert not (kit.root / "approvals" / "kpt-1").exists()

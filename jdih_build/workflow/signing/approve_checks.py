@@ -77,8 +77,8 @@ def office_now(zone: tzinfo) -> datetime:
     return moment
 
 
-def check_lookup(site: Site, product_ids: tuple[str, ...], step_no: int, name: str) -> list[Refusal]:
-    """The products, the step and the person exist."""
+def check_lookup(site: Site, product_ids: tuple[str, ...], step_no: int, name: str | None) -> list[Refusal]:
+    """The products, the step and the person (where one is named) exist."""
     refusals: list[Refusal] = []
     ids = sorted(p.id for p in site.products)
     for product_id in product_ids:
@@ -89,7 +89,7 @@ def check_lookup(site: Site, product_ids: tuple[str, ...], step_no: int, name: s
         numbers = [s.no for s in site.sop.langkah]
         refusals.append(Refusal(SOP_FILE, _("the SOP has no step {step_no}").format(step_no=step_no),
                                 _("use a step number from {min_numbers} to {max_numbers}").format(min_numbers=min(numbers), max_numbers=max(numbers))))
-    if site.person(name) is None:
+    if name is not None and site.person(name) is None:
         names = sorted(p.nama for p in site.roster)
         refusals.append(Refusal(ROSTER_FILE, _("'{name}' is not on the roster").format(name=name),
                                 _("{value} (names must match exactly)").format(value=_did_you_mean(name, names, 'roster names'))))

@@ -75,8 +75,7 @@ def make_lembar(root: Path, product_id: str, step_no: int, by: str | None, rejec
     now = clock()
     made_at = office_now(site.config.zone)
     note = note.strip() if note is not None else None
-    refusals = check_lookup(site, (product_id,), step_no, by) if by is not None else \
-        [r for r in check_lookup(site, (product_id,), step_no, "") if r.where != ROSTER_FILE]
+    refusals = check_lookup(site, (product_id,), step_no, by)
     if reject and not note:
         refusals.append(Refusal("--tolak", _("a rejection needs a reason"), _("add --catatan TEXT saying what must change")))
     if refusals:

@@ -20,11 +20,9 @@ from pathlib import Path
 from jdih_build.console.reporting import load_or_report, rel
 from jdih_build.gate.rules import evaluate_product
 from jdih_build.i18n import _
-from jdih_build.load.codec import signoff_fields
-from jdih_build.load.lembar_signoffs import page_shows, signature_of
+from jdih_build.load.lembar_signoffs import record_of, signature_of
 from jdih_build.load.problems import Problems
 from jdih_build.load.safe_read import InputFileError, read_regular
-from jdih_build.load.signoffs import parse_record
 from jdih_build.load.tte_trust import read_anchors_file, tte_anchors
 from jdih_build.model import SignOff, Site
 from jdih_build.tte.revocation import RevocationFetchError, add_revocation_data
@@ -76,7 +74,7 @@ def receive(site: Site, source: Path, offline: bool, now: datetime) -> int:
                     _("put the PSrE's CA certificates (PEM) in approvals/tte-akar.pem (docs/tte.md)"))]
         return _refuse(source, reasons)
     require = site.sop.requires_revocation_data
-    outcome = verify_lembar(pdf, anchors_pem, require_revocation=False)
+    outcome = verify_lembar(pdf, anchors_pem, require_revocation=False)   # the revocation status may come below
     fetched = ""
     if outcome.problem is None and not offline:
         try:
@@ -87,27 +85,27 @@ def receive(site: Site, source: Path, offline: bool, now: datetime) -> int:
             checked = verify_lembar(with_status, anchors_pem, require_revocation=True)
             if checked.problem is None:
                 pdf, outcome = with_status, checked
+            elif checked.problem == "revoked":
+                outcome = checked   # the status fetched says so: refused below
             else:
-                outcome = checked   # e.g. revoked: the status fetched says so
-    if outcome.problem is not None and outcome.problem != "no-revocation":
-        signature = signature_of(outcome, outcome.problem)
-        return _refuse(source, [Refusal(where, signature.reason, signature.fix)])
-    assert outcome.record is not None
-    parsed = parse_record(source, outcome.record, problems)
-    if parsed is None:
+                fetched = signature_of(checked, checked.problem).reason
+    raw = outcome.record
+    if outcome.problem is not None or raw is None:
+        failed = signature_of(outcome, outcome.problem or "no-record")
+        return _refuse(source, [Refusal(where, failed.reason, failed.fix)])
+    record = record_of(source, None, outcome, raw, problems)   # the build's own checks (load/lembar_signoffs.py)
+    if record is None:
         return _refuse(source, [Refusal(p.path, p.message, p.fix) for p in problems.sorted()])
-    record = SignOff(source, str(parsed["produk"]), *signoff_fields(parsed), raw=outcome.record)
-    problem = None if page_shows(record, outcome.page_text) else "page"
-    signature = signature_of(outcome, problem)
-    if problem is not None:
+    signature = record.tte
+    assert signature is not None
+    if signature.problem is not None:
         return _refuse(source, [Refusal(where, signature.reason, signature.fix)])
     product = site.product(record.produk)
     if product is None:
         return _refuse(source, [Refusal(where, _("the lembar is for '{product_id}', which is not in content/").format(
             product_id=record.produk), _("make the lembar again for the product's current id (jdih lembar)"))])
-    assert outcome.signed_at is not None
     target = destination(site, record, source)
-    record = replace(record, path=target, waktu=outcome.signed_at.astimezone(record.waktu.tzinfo), tte=signature)
+    record = replace(record, path=target)
     others = [r for r in site.signoffs if r.folder == product.id and r.path.resolve() != target.resolve()]
     verdict = evaluate_product(product, others + [record], site.sop, {p.nama: p for p in site.roster}, now)
     step = site.sop.step(record.langkah)
