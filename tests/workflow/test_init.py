@@ -47,3 +47,11 @@ def test_a_folder_with_files_is_refused(tmp_path: Path) -> None:
     given = dict(judul_situs="JDIH Uji", base_url="https://jdih.uji.example/", instansi="Uji", tempat="Uji", kantor="KPU Uji")
     assert init.run(args(tmp_path / "situs", **given)) == 1
     assert sorted(p.name for p in (tmp_path / "situs").iterdir()) == ["catatan.txt"]
+
+
+def test_a_new_sites_git_ignores_unsigned_lembar(tmp_path) -> None:
+    """Issue 21: `jdih lembar` writes lembar-<id>-<NN>-<peran>.pdf in the site folder; only what
+    `jdih terima` files belongs in git."""
+    from jdih_build.workflow.catalogue.init_files import GITIGNORE
+
+    assert "/lembar-*.pdf" in GITIGNORE.splitlines()

@@ -98,6 +98,8 @@ GITIGNORE = """\
 /laporan/
 /.venv/
 __pycache__/
+# Lembar persetujuan yang dibuat jdih lembar dan belum ditandatangani: yang disimpan hanya hasil jdih terima.
+/lembar-*.pdf
 """
 
 MAKEFILE = """\
