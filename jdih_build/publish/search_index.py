@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -49,9 +48,7 @@ from jdih_build.publish.search_mirror import BUNDLE_DIR, SearchRecord, mirror_si
 
 __all__ = ["SearchRecord", "SearchIndexError", "build_search_index", "BUNDLE_DIR"]
 
-VOCABULARY_DIR = "kosakata"
-_VOCABULARY_PAGE = ('<!doctype html><html lang="id"><head><meta charset="utf-8"><title>kosakata</title></head><body>'
-                    '<main data-pagefind-body data-pagefind-filter="jdih:kosakata"><p>{words}</p></main></body></html>')
+SHARD_FORMAT = 2   # 1 held a page of the whole catalogue's words in every shard: never reused
 SHARDS_FILE = "jdih-shards.json"   # the other shards' bundles, relative to pagefind/
 LANGUAGE = "id"
 
@@ -99,8 +96,9 @@ def build_search_index(
     ``pagefind/<name>/`` and are listed in ``pagefind/jdih-shards.json``, which the search page reads
     to merge them (Pagefind's ``mergeIndex``).
 
-    With a ``cache``, a shard whose pages (by their sha256 in ``page_sha``), records and vocabulary
-    are those of an earlier build is taken from it: only changed shards run Pagefind again.
+    With a ``cache``, a shard whose pages (by their sha256 in ``page_sha``) and records are those of
+    an earlier build is taken from it: only changed shards run Pagefind again. A shard's bundle
+    depends on nothing else (not on the other shards' words).
 
     Raises :class:`SearchIndexError` on any failure. A bundle left behind by a
     failure is removed where possible; callers build into a staging folder anyway.
@@ -115,7 +113,6 @@ def build_search_index(
     groups: list[tuple[str, set[PurePosixPath] | None]] = [("", None)]
     if shards:
         groups = [(name, {page_path(url) for url in urls}) for name, urls in shards]
-    sharded = len(groups) > 1
     by_page: dict[PurePosixPath, list[SearchRecord]] = {}
     for record in records:
         with contextlib.suppress(ValueError):   # a bad URL is reported by the mirror
@@ -125,49 +122,32 @@ def build_search_index(
         """What a shard is made of; None (no reuse) without the pages' hashes."""
         if only is None or page_sha is None or any(str(p) not in page_sha for p in only):
             return None
-        return key_of("shard", LANGUAGE, name, tuple((str(p), page_sha[str(p)], repr(by_page.get(p)))
+        return key_of("shard", SHARD_FORMAT, LANGUAGE, name, tuple((str(p), page_sha[str(p)], repr(by_page.get(p)))
                                                    for p in sorted(only)))
 
     keys = [own_key(name, only) for name, only in groups]
     stored: list[dict[str, Any] | None] = [_stored_shard(cache, table.entries_view().get(k)) if k else None for k in keys]
     with tempfile.TemporaryDirectory(prefix="jdih-pagefind-") as tmp:
         work = Path(tmp)
-        words: list[set[str] | None] = [set(s["words"].split()) if s else None for s in stored]
 
-        def mirrored(number: int) -> set[str]:
-            """Shard `number`'s pages copied into the work folder (with their records); their words."""
+        def mirrored(number: int) -> None:
+            """Shard `number`'s pages copied into the work folder, with their records."""
             name, only = groups[number]
             mine = records if only is None else [r for r in records if page_path(r.url) in only]
-            found: set[str] = set()
             site = work / f"site-{number}"
-            if mirror_site(site_dir, site, mine, only, found if sharded else None) == 0:
+            if mirror_site(site_dir, site, mine, only) == 0:
                 (site / "cari").mkdir(parents=True, exist_ok=True)
                 (site / "cari" / "index.html").write_text(_EMPTY_SITE_PAGE, encoding="utf-8")
-            return found
 
         def mirror(numbers: list[int]) -> None:
-            # Reading 10,000 pages for their words is Python's work: spread over processes (the copies
-            # are files in the work folder; only the words come back).
-            for number, found in zip(numbers, fork_map(mirrored, numbers, workers, min_items=2), strict=True):
-                words[number] = found
+            # Reading 10,000 pages is Python's work: spread over processes (the copies are files).
+            fork_map(mirrored, numbers, workers, min_items=2)
 
-        mirror([n for n in range(len(groups)) if stored[n] is None])
-        vocabulary: set[str] = set().union(*(w for w in words if w is not None)) if sharded else set()
-        vocabulary_key = key_of("vocabulary", tuple(sorted(vocabulary)))
-        outdated = [n for n, entry in enumerate(stored) if entry is not None and entry["vocabulary"] != vocabulary_key]
-        for number in outdated:   # a shard kept from before must know every word of today
-            stored[number] = None
-        mirror(outdated)
+        # A shard depends on its own pages only: the search page, not the index, makes a shard that
+        # lacks a word of the query stay out of its answer (cari.js, `jdih_bagian`), so one change
+        # re-indexes one shard whatever new words it brings.
         todo = [n for n in range(len(groups)) if stored[n] is None]
-        if sharded:
-            # Pagefind drops a query word its index does not know, so a shard lacking one word of a
-            # query would answer as if the word had not been typed. Every shard therefore gets one page
-            # holding every word of the whole catalogue (outside the `jdih:produk` filter the search
-            # page always applies): each shard then knows exactly the words one index would know.
-            page = _VOCABULARY_PAGE.format(words=html.escape(" ".join(sorted(vocabulary)), quote=False))
-            for number in todo:
-                (work / f"site-{number}" / VOCABULARY_DIR).mkdir(parents=True, exist_ok=True)
-                (work / f"site-{number}" / VOCABULARY_DIR / "index.html").write_text(page, encoding="utf-8")
+        mirror(todo)
 
         def index(number: int) -> Path:
             site, out = work / f"site-{number}", work / f"bundle-{number}"
@@ -196,8 +176,7 @@ def build_search_index(
                     out = outs[number] if number in outs else index_again(number, lambda n: mirror([n]), index)
                     mine_relative = _move_and_keep(cache, out, target, prefix, present)
                     if keys[number] is not None:
-                        table.put(keys[number] or "", {"vocabulary": vocabulary_key, "words": " ".join(sorted(words[number] or ())),
-                                                       "files": [list(f) for f in mine_relative]})
+                        table.put(keys[number] or "", {"files": [list(f) for f in mine_relative]})
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in mine_relative]
                 files += mine
             # Always written (an empty list for one index), so the search page never asks for a missing file.
@@ -219,13 +198,12 @@ def index_again(number: int, mirror: Callable[[int], None], index: Callable[[int
 
 
 def _stored_shard(cache: BuildCache, value: Any) -> dict[str, Any] | None:
-    if not (isinstance(value, dict) and isinstance(value.get("vocabulary"), str) and isinstance(value.get("words"), str)
-            and isinstance(value.get("files"), list)):
+    if not (isinstance(value, dict) and isinstance(value.get("files"), list)):
         return None
     files = [(f[0], f[1]) for f in value["files"] if isinstance(f, list) and len(f) == 2]
     if len(files) != len(value["files"]) or not all(cache.has_blob(sha) for _, sha in files):
         return None
-    return {"vocabulary": value["vocabulary"], "words": value["words"], "files": files}
+    return {"files": files}
 
 
 def _move_and_keep(cache: BuildCache, out: Path, target: Path, prefix: str,

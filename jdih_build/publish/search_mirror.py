@@ -59,7 +59,7 @@ def page_path(url: str) -> PurePosixPath:
 
 
 def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
-                 only: set[PurePosixPath] | None = None, vocabulary: set[str] | None = None) -> int:
+                 only: set[PurePosixPath] | None = None) -> int:
     """Copy the site's HTML into ``mirror`` (with ``only``, just those pages), merging the records;
     return how many pages are marked for indexing. Pages without ``data-pagefind-body`` are left
     out: Pagefind would read them only to skip them."""
@@ -111,8 +111,6 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
-        if vocabulary is not None:
-            vocabulary.update(_indexed_words(text))
 
     missing = sorted(set(extra) - seen)
     if missing:
@@ -123,49 +121,6 @@ def mirror_site(site_dir: Path, mirror: Path, records: Sequence[SearchRecord],
             + (_(" (and {count} more such records)").format(count=len(missing) - 1) if len(missing) > 1 else "")
         )
     return marked
-
-
-_MARKED = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-(body|ignore)\b[^>]*>")
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _element_end(page: str, name: str, start: int) -> int:
-    """Where the element opened just before `start` closes (same-name elements nest)."""
-    tags = re.compile(rf"<(/?){re.escape(name)}\b[^>]*>", re.IGNORECASE)
-    depth = 1
-    for match in tags.finditer(page, start):
-        depth += -1 if match.group(1) else 1
-        if depth == 0:
-            return match.start()
-    return len(page)
-
-
-def _indexed_words(page: str) -> set[str]:
-    """The words Pagefind indexes from a page: the text inside data-pagefind-body elements, outside
-    data-pagefind-ignore ones, split on white space as Pagefind splits it (it then tokenises each)."""
-    parts: list[str] = []
-    position = 0
-    while (match := _MARKED.search(page, position)) is not None:
-        end = _element_end(page, match.group(1), match.end())
-        if match.group(2) == "body":
-            body = page[match.end():end]
-            for ignored in reversed(list(_ignored_spans(body))):
-                body = body[:ignored[0]] + " " + body[ignored[1]:]
-            parts.append(body)
-        position = end
-    text = html.unescape(_TAG.sub(" ", " ".join(parts)))
-    return {word.lower() for word in text.split()}
-
-
-def _ignored_spans(body: str) -> list[tuple[int, int]]:
-    spans = []
-    position = 0
-    while (match := _MARKED.search(body, position)) is not None:
-        end = _element_end(body, match.group(1), match.end())
-        if match.group(2) == "ignore":
-            spans.append((match.start(), end))
-        position = end if match.group(2) == "ignore" else match.end()
-    return spans
 
 
 def _declared_filters(page: str) -> set[str]:

@@ -31,6 +31,8 @@
   var searchCounter = 0;
   var typingTimer = null;
   var pending = [];   // results not yet shown
+  var SHARD_FILTER = "jdih_bagian", PRIMARY_SHARD = "utama";
+  var shardNames = [];   // the shards' names when the catalogue is indexed in shards
   var shown = 0;
 
   // ------------------------------------------------------------------ state
@@ -216,9 +218,10 @@
       return Promise.resolve();
     }
     list.setAttribute("aria-busy", "true");
-    // Only product pages: a sharded index also holds one vocabulary page per shard (kosakata).
     var scoped = Object.assign({ jdih: "produk" }, filters);
-    return pagefind.search(query || null, { filters: scoped }).then(function (search) {
+    return scopeToShards(query, scoped).then(function (scope) {
+      return scope ? pagefind.search(query || null, { filters: scope }) : { results: [] };
+    }).then(function (search) {
       if (counter !== searchCounter || !search) return;
       clearResults();
       pending = search.results;
@@ -241,6 +244,51 @@
       clearResults();
       say("Pencarian gagal. Muat ulang halaman ini lalu coba lagi.");
       if (window.console) console.warn("Pencarian gagal:", error);
+    });
+  }
+
+  // ------------------------------------------------------------- shards
+  // A large catalogue is indexed in shards, each on its own (so that one change re-indexes one shard).
+  // One index matches a query word exactly (by its stem) when any page has it, and only otherwise
+  // widens it (a longer word, a near one) or, matching nothing, drops it. A shard does the same with
+  // its own words, so a shard lacking a word that others have would widen or drop it. Each word is
+  // therefore looked up alone, first exactly ("word"), then widened: a shard that does not match a
+  // word the way one index would stays out of the answer. Resolves to the filters to search with, or
+  // to null when nothing can match.
+  function queryWords(query) {
+    var seen = {};
+    return (query || "").replace(/"/g, " ").toLowerCase().split(/\s+/).filter(function (word) {
+      if (!word || seen[word]) return false;
+      seen[word] = true;
+      return true;
+    });
+  }
+
+  function shardsMatching(term) {
+    return pagefind.search(term).then(function (search) {
+      var counts = (search && search.totalFilters && search.totalFilters[SHARD_FILTER]) || {};
+      return shardNames.filter(function (name) { return counts[name] > 0; });
+    });
+  }
+
+  function shardsKnowing(word) {
+    return shardsMatching('"' + word + '"').then(function (exact) {
+      return exact.length ? exact : shardsMatching(word);
+    });
+  }
+
+  function scopeToShards(query, scoped) {
+    var words = queryWords(query);
+    if (shardNames.length < 2 || words.length === 0) return Promise.resolve(scoped);
+    return Promise.all(words.map(shardsKnowing)).then(function (knowing) {
+      var allowed = shardNames.slice();
+      knowing.forEach(function (names) {   // a word no shard knows is dropped, as one index drops it
+        if (names.length) allowed = allowed.filter(function (name) { return names.indexOf(name) >= 0; });
+      });
+      if (!allowed.length) return null;
+      var scope = Object.assign({}, scoped);
+      scope[SHARD_FILTER] = { any: allowed };
+      return scope;
     });
   }
 
@@ -373,16 +421,26 @@
     }
     loading.then(function (module) {
       pagefind = module;
-      return pagefind.options({ excerptLength: 30 });
-    }).then(function () {
-      // A large catalogue is indexed in shards (by year); the others are merged into the primary.
+      // A large catalogue is indexed in shards (by year); the others are merged into the primary,
+      // each marked with its name (a filter every page of the shard gets), see scopeToShards.
       return fetch(new URL("jdih-shards.json", pagefindUrl).href).then(function (response) {
         return response.ok ? response.json() : [];
       }, function () { return []; });
     }).then(function (shards) {
-      return Promise.all((shards || []).map(function (path) {
-        return pagefind.mergeIndex(new URL(path, pagefindUrl).href);
-      }));
+      shards = Array.isArray(shards) ? shards : [];
+      var options = { excerptLength: 30 };
+      if (shards.length) {
+        shardNames = [PRIMARY_SHARD].concat(shards);
+        options.mergeFilter = {};
+        options.mergeFilter[SHARD_FILTER] = PRIMARY_SHARD;
+      }
+      return pagefind.options(options).then(function () {
+        return Promise.all(shards.map(function (path) {
+          var mark = {};
+          mark[SHARD_FILTER] = path;
+          return pagefind.mergeIndex(new URL(path, pagefindUrl).href, { mergeFilter: mark });
+        }));
+      });
     }).then(function () {
       pagefind.init();
       return pagefind.filters();

@@ -195,3 +195,32 @@ def test_pagefind_settings_from_the_environment_are_ignored(tmp_path: Path,
     (tmp_path / "pagefind.yml").write_text("root_selector: footer\n", encoding="utf-8")
     build_search_index(site, [RECORD])
     assert tree_digest(site / "pagefind") == expected
+
+
+def test_a_new_word_re_indexes_only_its_own_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards do not depend on each other's words: a change bringing a word no page had re-runs
+    Pagefind for its own shard only, and the other shards' bundles stay byte for byte."""
+    from jdih_build.cache.store import BuildCache
+    from jdih_build.publish import search_index
+
+    site = make_site(tmp_path)
+    shards = [("", ["produk/keputusan-12-2023/", "produk/pkpu-3-2022/"]),
+              ("tahun-2017-2021", ["produk/se-1-2021/", "produk/uu-7-2017/"])]
+
+    def page_sha() -> dict[str, str]:
+        return {f"produk/{ident}/index.html": hashlib.sha256((site / "produk" / ident / "index.html").read_bytes()).hexdigest()
+                for ident, *_ in PRODUCTS}
+
+    with BuildCache.opened(tmp_path / "cache") as cache:
+        files = build_search_index(site, [RECORD], shards=shards, cache=cache, page_sha=page_sha())
+        cache.commit({sha for _, sha in files})
+    before = tree_digest(site / "pagefind" / "tahun-2017-2021")
+    runs: list[Path] = []
+    real = search_index._run_pagefind
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda exe, mirror, *rest: (runs.append(mirror), real(exe, mirror, *rest))[1])
+    page = site / "produk" / "keputusan-12-2023" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("jadwal", "jadwal zulkarnaenunik"), encoding="utf-8")
+    with BuildCache.opened(tmp_path / "cache") as cache:
+        build_search_index(site, [RECORD], shards=shards, cache=cache, page_sha=page_sha())
+    assert len(runs) == 1, runs      # the primary shard only
+    assert tree_digest(site / "pagefind" / "tahun-2017-2021") == before
