@@ -1,15 +1,19 @@
 """Measure `jdih build` against Hugo + Pagefind on the same corpus, side by side in one run.
 
-    python benchmarks/bench_build.py [--sizes 1000,10000] [--runs 3] [--no-peer] [--pdf-share 0.1]
+    python benchmarks/bench_build.py [--sizes 1000] [--runs 3] [--no-peer] [--pdf-share 1.0] [--scan-share 0.2]
 
 For each size: the corpus (benchmarks/corpus.py: the peer's products in the contract's form, every
-product signed off) is generated once into bench-data/ (git-ignored). Then, alternating, `runs` times:
-a cold `jdih build` into a fresh folder with an empty cache, a rebuild with nothing changed, a rebuild
-after one product changed (its text and its sign-offs), both with the cache, and Hugo + Pagefind (shared/bench/hugo-pagefind.sh, installed
-into bench-data/peer-venv on first use). Every build runs in a child process; its wall time and the
-peak RSS of its largest process (workers and Pagefind included: RUSAGE_CHILDREN) are recorded, and
-`jdih build` also reports its time per phase. Medians are printed as a Markdown table, with the
-ratios to the peer measured in the same run.
+product signed off, every product with its PDF of 1-30 pages, a share of them scans) is generated once
+into bench-data/ (git-ignored; JDIH_BENCH_DATA names another folder). When it has scans, `jdih ocr`
+recognises them once (timed: the backlog row) into a cache of their own, which every cold build starts
+from: "cold" is then a build with an empty cache but for the recognised pages, as in an office that ran
+its backlog. Then, alternating, `runs` times: a cold `jdih build` into a fresh folder, a rebuild with
+nothing changed, a rebuild after one product changed (its text, with a word no product had, and its
+sign-offs), both with the cache, and Hugo + Pagefind (benchmarks/peer/hugo-pagefind.sh, installed into
+bench-data/peer-venv on first use; it indexes no PDF text). Every build runs in a child process; its
+wall time and the peak RSS of its largest process (workers and Pagefind included) are recorded, and
+`jdih build` also reports its time per phase. Medians are printed as a Markdown table, with the ratios
+to the peer measured in the same run.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "bench-data"
+DATA = Path(os.environ.get("JDIH_BENCH_DATA", REPO / "bench-data"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus  # noqa: E402
@@ -76,17 +80,18 @@ def peer_python() -> Path:
 
 
 def peer(size: int, python: Path) -> dict:
-    script = corpus.SHARED_BENCH / "hugo-pagefind.sh"
+    script = corpus.PEER / "hugo-pagefind.sh"
     env = {**os.environ, "PY": str(python)}
     wall, peak, stdout = measured(["bash", str(script), str(size), str(DATA / f"peer-{size}")], env=env)
     return {"wall": wall, "peak": peak}
 
 
-def change_one(site: Path) -> None:
-    """Edit one product's text and sign it off again, as an editor's day would."""
+def change_one(site: Path, run: int) -> None:
+    """Edit one product's text and sign it off again, as an editor's day would: the edit brings a word
+    no product had (a corrected name, a new number), different in every run."""
     md = sorted((site / "content").rglob("*.md"))[len(list((site / "content").rglob("*.md"))) // 2]
-    md.write_text(md.read_text(encoding="utf-8").replace("Menimbang", "Menimbang pula", 1), encoding="utf-8")
-    import hashlib
+    word = f"perbaikan{hashlib.sha256(f'{md}{run}{time.time()}'.encode()).hexdigest()[:8]}"
+    md.write_text(md.read_text(encoding="utf-8").replace("Menimbang", f"Menimbang ({word})", 1), encoding="utf-8")
     digest = hashlib.sha256(md.read_bytes()).hexdigest()
     for record in sorted((site / "approvals" / md.stem).glob("*.yaml")):
         lines = [f'  "{md.name}": "{digest}"' if line.startswith(f'  "{md.name}"') else line
@@ -101,29 +106,46 @@ def median(rows: list[dict], key: str) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--sizes", default="1000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-peer", action="store_true")
-    parser.add_argument("--pdf-share", type=float, default=0.0)
+    parser.add_argument("--pdf-share", type=float, default=1.0, help="share of products with a PDF")
+    parser.add_argument("--scan-share", type=float, default=0.2, help="share of those PDFs that are scans")
+    parser.add_argument("--lampiran-share", type=float, default=0.25, help="share of them with a lampiran PDF too")
     args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
     python = None if args.no_peer else peer_python()
     lines = ["| products | build | wall s (median) | vs Hugo+Pagefind | peak MiB | phases (s) |", "|---|---|---|---|---|---|"]
+    lines_after: list[str] = []
     for size in [int(s) for s in args.sizes.split(",")]:
         site = DATA / f"site-{size}"
         # The corpus is made again when the generator, or what it was asked for, changed since.
-        stamp = f"{hashlib.sha256((REPO / 'benchmarks' / 'corpus.py').read_bytes()).hexdigest()} {args.pdf_share}"
+        stamp = corpus.stamp(pdf_share=args.pdf_share, scan_share=args.scan_share, lampiran_share=args.lampiran_share)
         marker = site / ".complete"
         if not marker.exists() or marker.read_text() != stamp:
-            corpus.generate(size, site, args.pdf_share)
+            held = corpus.generate(size, site, args.pdf_share, scan_share=args.scan_share, lampiran_share=args.lampiran_share)
+            (site / ".held.json").write_text(json.dumps(held))
             marker.write_text(stamp)
+        held = json.loads((site / ".held.json").read_text())
+        print(f"{size}: " + ", ".join(f"{value:,} {key}" for key, value in held.items()), file=sys.stderr)
+        ocr_cache = DATA / f".ocr-{size}"
+        if held["scanned pages"]:
+            wall, peak, _out = measured([sys.executable, "-m", "jdih_build", "ocr", "--site", str(site), "--cache", str(ocr_cache)],
+                                        env={**os.environ, "LANGUAGE": "en"})
+            pages = held["scanned pages"]
+            lines_after.append(f"| {size:,} | jdih ocr (the backlog, once) | {wall:.1f} | - | {peak:.0f} | "
+                               f"{pages:,} scanned pages, {pages / wall:.2f} pages/s |")
         results: dict[str, list[dict]] = {"cold": [], "no change": [], "one change": [], "peer": []}
         for run in range(args.runs):
             out = DATA / f"out-{size}"
             shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(DATA / f".cache-out-{size}", ignore_errors=True)   # cold: an empty cache
+            cache = DATA / f".cache-out-{size}"
+            shutil.rmtree(cache, ignore_errors=True)   # cold: an empty cache, but for the recognised pages
+            if (ocr_cache / "ocr").is_dir():
+                shutil.copytree(ocr_cache / "ocr", cache / "ocr")
             results["cold"].append(jdih(site, out))
             results["no change"].append(jdih(site, out))
-            change_one(site)
+            change_one(site, run)
             results["one change"].append(jdih(site, out))
             if python is not None:
                 results["peer"].append(peer(size, python))
@@ -141,7 +163,7 @@ def main() -> int:
             ratio = f"{wall / reference:.2f}" if reference == reference else "-"
             name = "Hugo + Pagefind" if kind == "peer" else f"jdih {kind}"
             lines.append(f"| {size:,} | {name} | {wall:.1f} | {ratio} | {median(rows, 'peak'):.0f} | {phases} |")
-    print("\n".join(lines))
+    print("\n".join(lines + lines_after))
     return 0
 
 

@@ -1,12 +1,13 @@
 """A deterministic benchmark site in the contract's form, from the peer benchmark's corpus.
 
-    python benchmarks/corpus.py N DIR [--pdf-share 0.1]
+    python benchmarks/corpus.py N DIR [--pdf-share 1.0] [--scan-share 0.2] [--lampiran-share 0.25]
 
-The products are those of shared/bench/gen_corpus.py (product i is the same whatever N, and the same
-products Hugo builds in shared/bench/hugo-pagefind.sh), written as CONTRACT 2 product files under
+The products are those of benchmarks/peer/gen_corpus.py (product i is the same whatever N, and the same
+products Hugo builds in benchmarks/peer/hugo-pagefind.sh), written as product files under
 DIR/content/<jenis>/<tahun>/, with the shipped SOP, roster and templates and a valid sign-off for every
-validasi step of every product. With --pdf-share, that share of the products (every k-th) also gets a
-small real PDF (2-6 pages of text, made with fpdf2 when it is installed, else a minimal PDF).
+validasi step of every product. With --pdf-share, that share of the products (every k-th) gets its PDF
+(benchmarks/corpus_pdfs.py: 1-30 pages); --scan-share of those PDFs are scans, whose known text is
+written to DIR/benchmark-truth/<pdf>.txt to score OCR; --lampiran-share of them also get a lampiran PDF.
 """
 
 from __future__ import annotations
@@ -14,27 +15,29 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
-import os
 import shutil
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus_pdfs import make_pdfs  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-SHARED_BENCH = Path(os.environ.get("JDIH_SHARED_BENCH", REPO.parent / "shared" / "bench"))
+PEER = REPO / "benchmarks" / "peer"
+TRUTH = "benchmark-truth"
 WIB = timezone(timedelta(hours=7))
 STATUS = {"berlaku": "Berlaku", "diubah": "Berlaku", "dicabut": "Tidak Berlaku"}
 # The validasi steps of the shipped SOP and who signs each (approvals/petugas.yaml).
 SIGNERS = ((4, "web_admin", "Rina Marlina"), (5, "administrator", "Yulia Rahmi"),
            (7, "penanggung_jawab", "Hendra Saputra"), (8, "pengarah", "Beni Mustika"))
-MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def peer_corpus():
-    spec = importlib.util.spec_from_file_location("gen_corpus", SHARED_BENCH / "gen_corpus.py")
+    spec = importlib.util.spec_from_file_location("gen_corpus", PEER / "gen_corpus.py")
     if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot find gen_corpus.py in {SHARED_BENCH} (set JDIH_SHARED_BENCH)")
+        raise SystemExit(f"cannot load {PEER / 'gen_corpus.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,15 +47,15 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def product_text(p: dict, pdf: bool) -> str:
+def product_text(p: dict, pdfs: list[str]) -> str:
     lines = ["---", f"id: {p['id']}", f"judul: {quoted(p['judul'])}", f"jenis: {p['jenis']}",
              f"singkatan_jenis: {p['singkatan_jenis']}", f"nomor: {quoted(p['nomor'])}", f"tahun: {p['tahun']}",
              f"teu_badan: {quoted(p['teu_badan'])}", f"tempat_penetapan: {quoted(p['tempat_penetapan'])}",
              f"tanggal_penetapan: {p['tanggal_penetapan'].isoformat()}", f"status: {STATUS[p['status']]}",
              "subjek: [" + ", ".join(quoted(s) for s in p["subjek"]) + "]",
              f"bidang_hukum: {quoted(p['bidang_hukum'])}", f"bahasa: {p['bahasa']}"]
-    if pdf:
-        lines.append(f"berkas: [{p['id']}.pdf]")
+    if pdfs:
+        lines.append(f"berkas: [{', '.join(pdfs)}]")
     return "\n".join(lines) + "\n---\n" + p["body"]
 
 
@@ -63,14 +66,21 @@ def signoff(p: dict, step: int, peran: str, oleh: str, when: datetime, hashes: d
     return "\n".join(lines) + "\n"
 
 
-def write_pdf(module, p: dict, path: Path) -> None:
-    try:
-        module.write_pdf(p, str(path))
-    except ImportError:   # fpdf2 is not installed: a minimal PDF, still a real one
-        path.write_bytes(MINIMAL_PDF + p["id"].encode())
+def stamp(**asked: float) -> str:
+    """What a generated corpus depends on: the generators' code and what was asked for."""
+    code = hashlib.sha256()
+    for source in (Path(__file__), Path(__file__).with_name("corpus_pdfs.py"), PEER / "gen_corpus.py"):
+        code.update(source.read_bytes())
+    return f"{code.hexdigest()} {sorted(asked.items())}"
 
 
-def generate(count: int, root: Path, pdf_share: float = 0.0, seed: int = 20231025) -> None:
+def every_kth(share: float) -> int:
+    return round(1 / share) if share > 0 else 0
+
+
+def generate(count: int, root: Path, pdf_share: float = 0.0, seed: int = 20231025, scan_share: float = 0.0,
+             lampiran_share: float = 0.0) -> dict[str, int]:
+    """Write the site; return what it holds (products, pdfs, pages, scanned pages)."""
     module = peer_corpus()
     if root.exists():
         shutil.rmtree(root)
@@ -86,32 +96,50 @@ def generate(count: int, root: Path, pdf_share: float = 0.0, seed: int = 2023102
     jenis = dict(sorted({p["jenis"]: p["singkatan_jenis"] for p in products}.items()))
     table = "".join(f'"{name}" = "{short}"\n' for name, short in jenis.items())
     (root / "pyproject.toml").write_text(settings + "[tool.jdih.jenis]\n" + table, encoding="utf-8")
-    every = round(1 / pdf_share) if pdf_share > 0 else 0
+    every, scan_every, lampiran_every = every_kth(pdf_share), every_kth(scan_share), every_kth(lampiran_share)
+    held = {"products": len(products), "pdfs": 0, "pages": 0, "scanned pages": 0}
+    with_pdf = 0
     for number, p in enumerate(products):
         folder = root / "content" / p["jenis"].lower().replace(" ", "-") / str(p["tahun"])
         folder.mkdir(parents=True, exist_ok=True)
-        pdf = bool(every) and number % every == 0
+        made = []
+        if every and number % every == 0:
+            # Scans and lampiran among the products with a PDF, spread evenly (every k-th of them).
+            scan = bool(scan_every) and with_pdf % scan_every == scan_every // 2
+            lampiran = bool(lampiran_every) and with_pdf % lampiran_every == 1 % lampiran_every
+            made = make_pdfs(p, folder, scan, lampiran, list(module.ISI))
+            with_pdf += 1
+            for pdf in made:
+                held["pdfs"] += 1
+                held["pages"] += pdf.pages
+                if pdf.scan:
+                    held["scanned pages"] += pdf.pages
+                    (root / TRUTH).mkdir(exist_ok=True)
+                    (root / TRUTH / f"{pdf.name}.txt").write_text(pdf.text, encoding="utf-8")
         md = folder / f"{p['id']}.md"
-        md.write_text(product_text(p, pdf), encoding="utf-8")
+        md.write_text(product_text(p, [pdf.name for pdf in made]), encoding="utf-8")
         hashes = {md.name: hashlib.sha256(md.read_bytes()).hexdigest()}
-        if pdf:
-            write_pdf(module, p, folder / f"{p['id']}.pdf")
-            hashes[f"{p['id']}.pdf"] = hashlib.sha256((folder / f"{p['id']}.pdf").read_bytes()).hexdigest()
+        for pdf in made:
+            hashes[pdf.name] = hashlib.sha256((folder / pdf.name).read_bytes()).hexdigest()
         records = root / "approvals" / p["id"]
         records.mkdir()
         start = datetime(2023, 1, 2, 9, 0, tzinfo=WIB) + timedelta(days=number % 1000)   # the roster is active from 2023
         for offset, (step, peran, oleh) in enumerate(SIGNERS):
             (records / f"{step:02d}-{peran}.yaml").write_text(
                 signoff(p, step, peran, oleh, start + timedelta(hours=offset), hashes), encoding="utf-8")
+    return held
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("dir", type=Path)
-    parser.add_argument("--pdf-share", type=float, default=0.0, help="share of products with a PDF (e.g. 0.1)")
+    parser.add_argument("--pdf-share", type=float, default=0.0, help="share of products with a PDF (e.g. 1.0)")
+    parser.add_argument("--scan-share", type=float, default=0.2, help="share of those PDFs that are scans")
+    parser.add_argument("--lampiran-share", type=float, default=0.25, help="share of them with a lampiran PDF too")
     args = parser.parse_args()
-    generate(args.count, args.dir, args.pdf_share)
+    held = generate(args.count, args.dir, args.pdf_share, scan_share=args.scan_share, lampiran_share=args.lampiran_share)
+    print(", ".join(f"{value:,} {key}" for key, value in held.items()))
     return 0
 
 

@@ -1,8 +1,9 @@
 """How long `jdih serve` takes to show an edit in the browser, at the size of a generated corpus.
 
-    python benchmarks/serve_latency.py [--size 10000] [--edits 5]
+    python benchmarks/serve_latency.py [--size 10000] [--edits 5] [--settle 15]
 
-Starts `jdih serve` on bench-data/site-<size> (made by bench_build.py), opens a product page in
+Starts `jdih serve` on bench-data/site-<size> (made by bench_build.py; JDIH_BENCH_DATA names another
+folder), in the language its user has (Indonesian by default: the address is read, not the words), opens a product page in
 Chromium (Debian's /usr/bin/chromium, or JDIH_CHROMIUM), then, `edits` times: rewrites one of the
 product's sign-offs (its time moves by a minute) and measures from the write until the open page has
 reloaded and shows the new time. Prints each latency and the median. The sign-off is restored at the end.
@@ -23,6 +24,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("JDIH_BENCH_DATA", REPO / "bench-data"))
 CHROMIUM = os.environ.get("JDIH_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -30,8 +32,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=15.0, help="seconds between edits (the previous rebuild's tail)")
     args = parser.parse_args()
-    site = REPO / "bench-data" / f"site-{args.size}"
+    site = DATA / f"site-{args.size}"
     if not site.is_dir():
         raise SystemExit(f"{site} is missing: run `make bench` (benchmarks/bench_build.py) first")
     folder = sorted(p for p in (site / "approvals").iterdir() if p.is_dir())[args.size // 3]
@@ -60,7 +63,7 @@ def main() -> int:
             page.goto(f"{url}produk/{folder.name}/")
             minute = int(re.search(r"T\d\d:(\d\d)", original).group(1))   # type: ignore[union-attr]
             for edit in range(1, args.edits + 1):
-                time.sleep(15)   # let the full rebuild of the previous edit finish: measure one edit at a time
+                time.sleep(args.settle)   # let the full rebuild of the previous edit finish: measure one edit at a time
                 new_minute = (minute + edit) % 60
                 text = re.sub(r"(T\d\d:)\d\d", rf"\g<1>{new_minute:02d}", original, count=1)
                 hour = re.search(r"T(\d\d):", original).group(1)   # type: ignore[union-attr]

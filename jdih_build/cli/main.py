@@ -36,7 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jdih_build.workflow.reporting.status", "jdih_build.workflow.reporting.sop_report", "jdih_build.workflow.signing.sign_policy",
     "jdih_build.workflow.catalogue.import_command", "jdih_build.workflow.catalogue.init",
     "jdih_build.workflow.catalogue.rename", "jdih_build.workflow.signing.lembar_command",
-    "jdih_build.workflow.signing.terima_command",
+    "jdih_build.workflow.signing.terima_command", "jdih_build.workflow.ocr.ocr_command",
 )
 
 

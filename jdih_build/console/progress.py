@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TextIO, TypeVar
 
+from jdih_build.i18n import _
+
 T = TypeVar("T")
 
 DELAY = 0.5       # seconds of work before the bar first appears
@@ -31,13 +33,27 @@ def wants_bar(stream: TextIO, environ: Mapping[str, str]) -> bool:
         return False
 
 
+def duration(seconds: float) -> str:
+    """`1 h 05 min`, `3 min 12 s`, `42 s`: a time for people."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+    if minutes:
+        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
+    return _("{seconds} s").format(seconds=secs)
+
+
 class Progress:
     """`Progress(total, label)`; call `.advance()` per unit of work and `.close()` at the end (or use
     `with`). `total` may be None until known; `.track(items)` sets it and advances per item."""
 
     def __init__(self, total: int | None, label: str, *, stream: TextIO | None = None,
-                 clock: Callable[[], float] = time.monotonic, environ: Mapping[str, str] | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, environ: Mapping[str, str] | None = None,
+                 eta: bool = False) -> None:
         self.total = total
+        self.eta = eta        # show the rate and an estimate of the time left
         self.label = label
         self.done = 0
         stream = sys.stderr if stream is None else stream
@@ -68,12 +84,22 @@ class Progress:
             yield item
             self.advance()
 
+    @property
+    def drawing(self) -> bool:
+        """Whether the bar is drawn (a terminal, outside CI)."""
+        return self._enabled
+
     def line(self) -> str:
         if not self.total:
             return f"{self.label} {self.done}"
         done = min(self.done, self.total)
         filled = BAR_WIDTH * done // self.total
-        return f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{self.total}"
+        text = f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{self.total}"
+        elapsed = self._clock() - self._started
+        if self.eta and done and elapsed > 0:
+            rate = done / elapsed
+            text += " " + _("{rate:.2f}/s, about {left} left").format(rate=rate, left=duration((self.total - done) / rate))
+        return text
 
     def close(self) -> None:
         if self._closed:

@@ -63,37 +63,76 @@ def _encode(result: str | Failed) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
-def with_ocr(infos: Mapping[str, PdfInfo], files: Mapping[str, Path], store: FileStore, engine: str,
-             budget_seconds: float, workers: int | None = None,
-             recognise: Callable[[tuple[str, int]], str] = recognise_page) -> tuple[dict[str, PdfInfo], OcrSummary]:
-    """Each PDF's info with the text of its recognised scanned pages in place (by sha256). `files`:
-    the verified copy of each PDF to render pages from."""
-    summary = OcrSummary()
-    known: dict[tuple[str, int], str | Failed] = {}
-    todo: list[tuple[str, int]] = []
+PageTask = tuple[str, int]                           # (the verified copy of a PDF, a 0-based page)
+Keep = Callable[[PageTask, "str | Failed"], None]    # called with each page's result as it arrives
+Runner = Callable[[list[PageTask], Keep, "float | None"], None]   # the tasks, keep, a monotonic deadline
+
+
+def local_runner(workers: int | None = None, recognise: Callable[[PageTask], str] = recognise_page) -> Runner:
+    """Pages recognised on this machine, one task per page in bounded workers (one per core)."""
+    def run(tasks: list[PageTask], keep: Keep, deadline: float | None) -> None:
+        run_bounded(tasks, recognise, TASK_SECONDS, TASK_MEMORY, workers, deadline=deadline, on_result=keep)
+    return run
+
+
+@dataclass
+class Backlog:
+    known: dict[tuple[str, int], str | Failed]     # (sha256, page) -> stored result
+    todo: list[tuple[str, int]]                     # (sha256, page) not stored yet, in order
+    beyond_cap: int
+
+
+def backlog_of(infos: Mapping[str, PdfInfo], store: FileStore, engine: str) -> Backlog:
+    """What the cache holds for the scanned pages of these PDFs (by sha256), and what it lacks."""
+    found = Backlog({}, [], 0)
     for sha, info in infos.items():
         for number, page in enumerate(info.scans):
             if number >= PAGES_PER_PDF:
-                summary.beyond_cap += 1
+                found.beyond_cap += 1
                 continue
             key = page_key(sha, page, engine)
             store.use(key)
             stored = _decode(store.read(key)) if store.holds(key) else None
             if stored is None:
-                if sha in files:
-                    todo.append((sha, page))
+                found.todo.append((sha, page))
             else:
-                known[(sha, page)] = stored
+                found.known[(sha, page)] = stored
+    return found
+
+
+def recognise_backlog(todo: list[tuple[str, int]], files: Mapping[str, Path], store: FileStore, engine: str,
+                      runner: Runner, deadline: float | None = None,
+                      on_page: Callable[[tuple[str, int], str | Failed], None] | None = None) -> dict[tuple[str, int], str | Failed]:
+    """Recognise the pages in `todo` (whose PDF is in `files`), storing each result as soon as it
+    arrives: a run that is stopped keeps every page it finished."""
+    tasks = {(str(files[sha]), page): (sha, page) for sha, page in todo if sha in files}
+    results: dict[tuple[str, int], str | Failed] = {}
+
+    def keep(task: PageTask, result: str | Failed) -> None:
+        sha, page = tasks[task]
+        store.write(page_key(sha, page, engine), _encode(result))   # at once: a killed run keeps it
+        results[(sha, page)] = result
+        if on_page is not None:
+            on_page((sha, page), result)
+
+    if tasks:
+        runner(list(tasks), keep, deadline)
+    return results
+
+
+def with_ocr(infos: Mapping[str, PdfInfo], files: Mapping[str, Path], store: FileStore, engine: str,
+             budget_seconds: float, workers: int | None = None,
+             recognise: Callable[[PageTask], str] = recognise_page) -> tuple[dict[str, PdfInfo], OcrSummary]:
+    """Each PDF's info with the text of its recognised scanned pages in place (by sha256). `files`:
+    the verified copy of each PDF to render pages from."""
+    summary = OcrSummary()
+    found = backlog_of(infos, store, engine)
+    summary.beyond_cap = found.beyond_cap
+    known = found.known
+    todo = [item for item in found.todo if item[0] in files]
     if todo:
-        tasks = {(str(files[sha]), page): (sha, page) for sha, page in todo}
-
-        def keep(task: tuple[str, int], result: str | Failed) -> None:
-            sha, page = tasks[task]
-            store.write(page_key(sha, page, engine), _encode(result))   # at once: a killed build keeps it
-            known[(sha, page)] = result
-
-        run_bounded(list(tasks), recognise, TASK_SECONDS, TASK_MEMORY, workers,
-                    deadline=time.monotonic() + budget_seconds, on_result=keep)
+        known.update(recognise_backlog(todo, files, store, engine, local_runner(workers, recognise),
+                                       deadline=time.monotonic() + budget_seconds))
         summary.recognised = sum(1 for item in todo if isinstance(known.get(item), str))
         summary.left_for_later = sum(1 for item in todo if item not in known)
     merged: dict[str, PdfInfo] = {}

@@ -46,7 +46,7 @@ class PdfStage:
     ocr_pages: int = 0                                            # scanned pages recognised by this build
 
 
-def _stored(value: object) -> PdfInfo | None:
+def stored_pdf_info(value: object) -> PdfInfo | None:
     if not (isinstance(value, list) and len(value) == 3 and (value[0] is None or isinstance(value[0], int))
             and isinstance(value[1], list) and all(isinstance(c, str) for c in value[1])
             and isinstance(value[2], list) and all(isinstance(n, int) for n in value[2])):
@@ -68,7 +68,7 @@ def read_attachments(outputs: list[Output], staging: Path, cache: BuildCache, pr
     for path, sha in files:
         if not path.lower().endswith(".pdf") or sha in stage.infos:
             continue
-        stored = _stored(table.get(key_of("pdf", sha)))
+        stored = stored_pdf_info(table.get(key_of("pdf", sha)))
         if stored is not None:
             stage.infos[sha] = stored
         elif staging / path not in todo:

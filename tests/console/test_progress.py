@@ -103,3 +103,19 @@ def test_a_closed_stream_is_no_terminal() -> None:
     clock.now += 1
     progress.advance()                # would raise if it tried to draw
     progress.close()
+
+
+def test_the_ocr_bar_shows_the_rate_and_the_time_left() -> None:
+    term, clock = Terminal(), Clock()
+    progress = Progress(100, "recognising", stream=term, clock=clock, environ={}, eta=True)
+    clock.now += 20
+    for _ in range(10):
+        progress.advance()             # 10 pages in 20 s: 0.5 a second, 90 left: 3 min
+    assert progress.line().endswith("10/100 0.50/s, about 3 min 00 s left"), progress.line()
+    assert "/s, about 33 min 00 s left" in term.getvalue()   # drawn at the first page (then rate-limited)
+
+
+def test_durations_read_as_people_say_them() -> None:
+    from jdih_build.console.progress import duration
+
+    assert [duration(s) for s in (42, 192, 3900)] == ["42 s", "3 min 12 s", "1 h 05 min"]

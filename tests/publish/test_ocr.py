@@ -65,3 +65,24 @@ def test_ocr_must_be_a_boolean(kit: SiteKit) -> None:
     scanned_site(kit, 'ocr = "ya"\n')
     site, problems = load_site(kit.root)
     assert site is None and any("ocr must be true or false" in str(p) for p in problems.sorted())
+
+
+def test_a_scan_is_read_at_its_own_resolution(tmp_path: Path) -> None:
+    """A 200 dpi scan is rendered at 200 dpi, not blown up to 300 (OCRmyPDF does the same): fewer pixels
+    for Tesseract, the same text."""
+    import pypdfium2
+    from PIL import Image
+
+    from jdih_build.publish.ocr import DPI, scan_resolution
+
+    for dpi in (200, 240, 300, 600):
+        path = tmp_path / f"scan-{dpi}.pdf"
+        Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255).save(path, "PDF", resolution=dpi)
+        document = pypdfium2.PdfDocument(path)
+        assert scan_resolution(document[0]) == min(dpi, 400)
+        document.close()
+    sample = pypdfium2.PdfDocument(SCAN)
+    assert 150 <= scan_resolution(sample[0]) <= 400
+    blank = pypdfium2.PdfDocument.new()
+    blank.new_page(595, 842)
+    assert scan_resolution(blank[0]) == DPI

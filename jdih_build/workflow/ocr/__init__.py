@@ -1,0 +1,1 @@
+"""The office IT person's commands for the OCR backlog (`jdih ocr`)."""
