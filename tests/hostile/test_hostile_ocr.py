@@ -113,3 +113,33 @@ def test_h9_after_ocr_false_a_cached_build_equals_a_cold_one(kit: SiteKit, tmp_p
     assert cached.ok and cold.ok
     assert ONLY_IN_THE_IMAGE not in page_text(tmp_path / "cached")
     assert tree_bytes(tmp_path / "cached") == tree_bytes(tmp_path / "cold")
+
+
+def test_h23_text_from_a_cluster_worker_is_shown_escaped_and_only_for_the_approved_bytes(kit: SiteKit, tmp_path: Path,
+                                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker (jdih ocr --dask) returns the text of a page: a hostile one could return markup. It is
+    stored under the approved PDF's sha256 and shown escaped; the page never carries a live element."""
+    from sitekit import run_command
+
+    from jdih_build.workflow.ocr import ocr_command
+
+    scanned(kit)
+    hostile = '<script>alert("ocr")</script><img src=x onerror=alert(1)> pasal palsu'
+
+    def runner(_address: str):
+        def run(tasks, keep, _deadline):
+            for task in tasks:
+                keep(task, hostile)
+        return run
+
+    from jdih_build.workflow.ocr import dask_runner
+    monkeypatch.setattr(dask_runner, "dask_runner", runner)
+    cache = tmp_path / "cache"
+    done = run_command(ocr_command, "ocr", kit.root, "--cache", str(cache), "--dask", "tcp://127.0.0.1:1")
+    assert done.rc == 0, done.err
+    report = build(kit.root, tmp_path / "out", NOW, cache_dir=cache)
+    assert report.ok and report.ocr_pages == 0
+    page = (tmp_path / "out" / "produk" / "kpt-pindai" / "index.html").read_text(encoding="utf-8")
+    assert "pasal palsu" in page                       # the worker's text is what the page shows...
+    assert "<script>alert" not in page and "<img src=x" not in page   # ...as text, never as markup
+    assert "&lt;script&gt;" in page

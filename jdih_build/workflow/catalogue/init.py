@@ -24,7 +24,7 @@ from jdih_build.workflow.catalogue import init_files
 from jdih_build.workflow.catalogue.init_files import Settings
 
 GUIDES = ("panduan-editor.md", "kunci-tanda-tangan.md", "format-berkas.md", "pemutakhiran.md", "fields.md", "hosting.md",
-          "tte.md", "tte-web-admin.md", "tte-administrator.md", "tte-penanggung-jawab.md", "tte-pengarah.md")
+          "tte.md", "tte-web-admin.md", "tte-administrator.md", "tte-penanggung-jawab.md", "tte-pengarah.md", "ocr.md")
 
 
 def guides_folder() -> Path | None:
