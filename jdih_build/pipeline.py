@@ -20,6 +20,7 @@ from jdih_build.cache.location import cache_problem
 from jdih_build.cache.placing import (
     cached_outputs,
     folder_state,
+    place_all,
     render_pages,
     sweep,
 )
@@ -281,7 +282,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
                                           cache=cache, page_sha=dict(pages), present=present)
             report.lap("search", started)
         squeezed = time.perf_counter()
-        written += precompress(staging, list(written), cache.files("compressed"), cache.table("compressed"), present)
+        written += precompress(staging, list(written), cache, present, place_all)
         report.lap("compress", squeezed)
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written

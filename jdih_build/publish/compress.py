@@ -7,7 +7,8 @@ time (measured on a product page: brotli 11 takes 28 ms, 5 takes 2.3 ms); files 
 they are (the headers would outweigh the saving); of Pagefind's files only its scripts and styles (its
 index and fragments are compressed already). Each
 copy is keyed in the build cache by the sha256 of the bytes it compresses, so a build compresses only
-what changed, and is used only when it decompresses to exactly those bytes. gzip's header carries no time and no name: the same input gives the same bytes.
+what changed, and is used only when it decompresses to exactly those bytes; copies are the cache's blobs, linked
+into place like the pages (a build with one change writes only that change's copies). gzip's header carries no time and no name: the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from jdih_build.cache.entries import FileStore, Table
+from jdih_build.cache.store import BuildCache
+
+Place = Callable[[BuildCache, list[tuple[str, str]], Path, bool, Mapping[str, str]], bool]
+"""cache/placing.place_all: link cached files into staging (checked), or keep what `present` holds."""
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
 MIN_BYTES = 1024
@@ -61,43 +65,46 @@ def compressible(path: str) -> bool:
     return path.endswith(COMPRESSIBLE)
 
 
-def precompress(staging: Path, files: list[tuple[str, str]], store: FileStore, known: Table,
-                 present: Mapping[str, str]) -> list[tuple[str, str]]:
+def precompress(staging: Path, files: list[tuple[str, str]], cache: BuildCache,
+                 present: Mapping[str, str], place_all: Place) -> list[tuple[str, str]]:
     """The compressed copies of `files` (path, sha256) written into `staging`, as (path, sha256).
-    `known` maps a copy's key to its sha256 (what an earlier build made); a copy a reused staging folder
-    (`present`: the previous site, path -> sha256) already holds with that sha256 is kept as it is, so a
-    build with one change reads and writes only that change's copies."""
+
+    A copy an earlier build made is a blob of the cache (the table "compressed" maps `br-<sha256 of
+    the file>` to the copy's sha256, "" for a file too small to compress): it is linked into place like
+    every other cached file, or kept where the reused staging folder (`present`) holds it, and it is used
+    only when it decompresses to exactly the bytes listed - a planted or damaged copy is made afresh."""
+    known = cache.table("compressed")
     made: list[tuple[str, str]] = []
     for path, sha in files:
         if not compressible(path):
             continue
-        kept = [(path + suffix, known.get(f"{suffix[1:]}-{sha}")) for suffix, _c, _e in KINDS]
-        if all(value is not None and present.get(name) == value for name, value in kept):
-            made += [(name, str(value)) for name, value in kept]
-            continue
-        source = staging / path
-        if source.stat().st_size < MIN_BYTES:
-            continue
         data: bytes | None = None
         for suffix, compress, expand in KINDS:
-            key = f"{suffix[1:]}-{sha}"
-            packed = store.read(key) if store.holds(key) else None
-            if packed is not None and not _holds(packed, expand, sha):
-                packed = None
-            if packed is None:
-                if data is None:
-                    data = source.read_bytes()
-                    if hashlib.sha256(data).hexdigest() != sha:   # never compress other bytes than listed
-                        raise OSError(f"{path} changed while the site was written")
-                packed = compress(data)
-                store.write(key, packed)
-            else:
-                store.use(key)
-            target = staging / (path + suffix)
+            key, name = f"{suffix[1:]}-{sha}", path + suffix
+            packed_sha = known.get(key)
+            if packed_sha == "":
+                break   # under MIN_BYTES: no copies
+            target = staging / name
+            if isinstance(packed_sha, str) and place_all(cache, [(name, packed_sha)], staging, True, present):
+                if _holds(target.read_bytes(), expand, sha):
+                    made.append((name, packed_sha))
+                    continue
+                target.unlink()   # decompresses to other bytes: never served
+            if data is None:
+                data = (staging / path).read_bytes()
+                if hashlib.sha256(data).hexdigest() != sha:   # never compress other bytes than listed
+                    raise OSError(f"{path} changed while the site was written")
+                if len(data) < MIN_BYTES:
+                    known.put(key, "")
+                    break
+            packed = compress(data)
+            packed_sha = hashlib.sha256(packed).hexdigest()
             temporary = target.with_name(f".{target.name}.tmp")   # a new file: never write into a linked one
             temporary.write_bytes(packed)
             os.replace(temporary, target)
-            packed_sha = hashlib.sha256(packed).hexdigest()
+            record = cache.keep_file(target, packed_sha)
+            if record is not None:
+                cache.record_blob(packed_sha, record)
             known.put(key, packed_sha)
-            made.append((path + suffix, packed_sha))
+            made.append((name, packed_sha))
     return made

@@ -262,20 +262,27 @@ def test_the_property_sees_damage(warm: tuple[Path, Path, Path, dict[str, bytes]
 
 
 def test_a_compressed_copy_planted_in_the_cache_is_never_served(kit: SiteKit, tmp_path: Path) -> None:
-    """Issue 22's .br/.gz copies come from the cache like blobs: one that does not decompress to the
-    page's bytes (planted with a valid digest, as the cache's own writer could) is made afresh."""
+    """Issue 22's .br/.gz copies are blobs of the cache, linked into place: one that does not decompress to
+    the page's bytes (planted as a valid blob with a valid table entry, as the cache's own writer could) is
+    made afresh."""
     import brotli
 
-    from jdih_build.cache.entries import FileStore, code_salt
+    from jdih_build.cache.store import BuildCache
     kit.add_product("kpt-1")
     kit.sign_all("kpt-1")
     out, cache = tmp_path / "out", tmp_path / "cache"
     assert build(kit.root, out, NOW, cache_dir=cache).ok
     page = (out / "produk/kpt-1/index.html").read_bytes()
     sha = hashlib.sha256(page).hexdigest()
-    store = FileStore(cache / "compressed", code_salt())
-    assert store.read(f"br-{sha}") is not None
-    store.write(f"br-{sha}", brotli.compress(b"<script>alert('planted')</script>"))
+    planted = tmp_path / "planted.br"
+    planted.write_bytes(brotli.compress(b"<script>alert('planted')</script>" + b" " * 2000))
+    planted_sha = hashlib.sha256(planted.read_bytes()).hexdigest()
+    with BuildCache.opened(cache) as opened:
+        assert opened.table("compressed").get(f"br-{sha}")
+        record = opened.keep_file(planted, planted_sha)
+        assert record is not None
+        opened.table("compressed").put(f"br-{sha}", planted_sha)
+        opened.commit({p.name for p in (cache / "blobs").rglob("*") if p.is_file()})
     other = tmp_path / "other"   # a fresh output folder: every file placed from the cache
     assert build(kit.root, other, NOW, cache_dir=cache).ok
     assert brotli.decompress((other / "produk/kpt-1/index.html.br").read_bytes()) == page
