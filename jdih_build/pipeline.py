@@ -282,7 +282,7 @@ def _write(site: Site, report: BuildReport, shown: list[Product], staging: Path,
                                           cache=cache, page_sha=dict(pages), present=present)
             report.lap("search", started)
         squeezed = time.perf_counter()
-        written += precompress(staging, list(written), cache, present, place_all)
+        written += precompress(staging, list(written), cache, present, place_all, workers)
         report.lap("compress", squeezed)
         sweep(staging, present, (path for path, _ in written))
         report.manifest = written
