@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import math
 import re
 import sys
 import threading
@@ -21,6 +22,7 @@ from test_public_site import result_paths, wait_for_results
 from jdih_build.pipeline import build
 
 pytestmark = pytest.mark.browser
+PRODUCTS, SHARD = 300, 75   # shards of many products, as a catalogue is split (500 a shard from 500 on)
 QUERIES = [
     "pemutakhiran data pemilih", "dana kampanye", "pengadaan barang dan jasa", "kode etik penyelenggara",
     "daftar calon tetap", "arsip dinamis", "tunjangan kinerja pegawai", "informasi publik",
@@ -42,17 +44,22 @@ def two_sites(tmp_path_factory: pytest.TempPathFactory, requirements: None):
     import corpus
 
     root = tmp_path_factory.mktemp("ranking")
-    corpus.generate(150, root / "site", 1.0, scan_share=0.0, lampiran_share=0.25)
+    corpus.generate(PRODUCTS, root / "site", 1.0, scan_share=0.0, lampiran_share=0.25)
     now = datetime.now(UTC)
     single = build(root / "site", root / "single", now)
-    sharded = build(root / "site", root / "sharded", now, search_shard_size=15)
+    sharded = build(root / "site", root / "sharded", now, search_shard_size=SHARD)
     assert single.ok and sharded.ok
-    assert len((root / "sharded" / "pagefind" / "jdih-shards.json").read_text().split(",")) >= 5
+    assert len((root / "sharded" / "pagefind" / "jdih-shards.json").read_text().split(",")) >= 3
     servers = [serve(root / "single"), serve(root / "sharded")]
-    files = sorted((root / "site" / "content").rglob("*.md"))
-    nomor = [line.split('"')[1] for md in files[::30] for line in md.read_text(encoding="utf-8").splitlines()
-             if line.startswith("nomor:")]   # numbers as they are written: "5/PY.02.1-SD/1376/2020", "3 Tahun 2019"
-    yield servers[0][1], servers[1][1], nomor
+    fields: dict[str, str] = {}    # product page -> its title and number, lower case: what a hit there means
+    nomor: list[str] = []
+    for number, md in enumerate(sorted((root / "site" / "content").rglob("*.md"))):
+        lines = {line.split(":", 1)[0]: line.split(":", 1)[1].strip().strip('"') for line in
+                 md.read_text(encoding="utf-8").split("---")[1].splitlines() if ":" in line}
+        fields[f"produk/{lines['id']}/"] = f"{lines['judul']} {lines['nomor']}".lower()
+        if number % 30 == 0:
+            nomor.append(lines["nomor"])   # numbers as they are written: "5/PY.02.1-SD/1376/2020", "3 Tahun 2019"
+    yield servers[0][1], servers[1][1], nomor, fields
     for server, _ in servers:
         server.shutdown()
         server.server_close()
@@ -67,7 +74,7 @@ def answer(browser, base: str, query: str, problems) -> tuple[int, list[str]]:
     page.goto(f"cari/?q={query}")
     try:
         wait_for_results(page)
-        shown = result_paths(page, base)
+        shown = list(dict.fromkeys(result_paths(page, base)))   # a result links its sub-results too
         count = int(re.search(r"(\d+) produk hukum ditemukan", page.locator("#cari-pesan").inner_text()).group(1))
     except Exception:  # noqa: BLE001 - no result is an answer too
         shown, count = [], 0
@@ -75,23 +82,47 @@ def answer(browser, base: str, query: str, problems) -> tuple[int, list[str]]:
     return count, shown
 
 
+def grade(query: str, fields: str) -> int:
+    """How relevant a product is to a query: 2 when its title or number holds the query as typed, 1 when
+    they hold every word of it, else 0 (it matched in its text or PDF only)."""
+    if query.lower() in fields:
+        return 2
+    return 1 if all(word in fields for word in query.lower().split()) else 0
+
+
+def ndcg(shown: list[str], grades: dict[str, int], ideal: list[int], k: int = 10) -> float:
+    gain = sum(grades.get(path, 0) / math.log2(rank + 2) for rank, path in enumerate(shown[:k]))
+    best = sum(g / math.log2(rank + 2) for rank, g in enumerate(sorted(ideal, reverse=True)[:k]))
+    return gain / best if best else 1.0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 23, open: each shard ranks with its own word statistics, so a shard where a word is rare puts "
+    "its text-only matches above another shard's title matches (measured with 600 products in shards of 150: "
+    "'dana kampanye' nDCG@10 0.43 against one index's 0.92), and one numeric query ('5 Tahun 2016') found "
+    "142 products against 141; strict: the test says so when it starts passing"))
 def test_shards_rank_as_one_index_does(browser, two_sites, problems) -> None:
-    single_url, sharded_url, nomor = two_sites
-    overlaps, top_kept, found_any = [], 0, 0
+    single_url, sharded_url, nomor, fields = two_sites
+    one_scores, shard_scores, numbers_first = [], [], 0
     for query in [*QUERIES, *nomor]:
         one_count, one = answer(browser, single_url, query, problems)
         shard_count, shards = answer(browser, sharded_url, query, problems)
-        assert shard_count == one_count, (query, one_count, shard_count)
+        assert shard_count == one_count, (query, one_count, shard_count)   # the same products are found
         if not one:
             continue
-        found_any += 1
-        top = min(10, len(one))
-        overlaps.append(len(set(one[:top]) & set(shards[:top])) / top)
-        top_kept += one[0] in shards[:3]
-    assert found_any >= len(QUERIES) - 2, "the queries should find something in the corpus"
-    mean = sum(overlaps) / len(overlaps)
-    print(f"ranking: {found_any} queries, top-10 overlap {mean:.2f}, one index's first in the shards' top 3: "
-          f"{top_kept}/{found_any}")
-    assert mean >= 0.8, mean
-    assert top_kept >= 0.9 * found_any, (top_kept, found_any)
+        grades = {path: grade(query, fields.get(path, "")) for path in set(one) | set(shards)}
+        ideal = list(grades.values())
+        one_scores.append(ndcg(one, grades, ideal))
+        shard_scores.append(ndcg(shards, grades, ideal))
+        if query in nomor:
+            numbers_first += shards[0] == one[0] and grades[shards[0]] == 2
+        if one_scores[-1] - shard_scores[-1] > 0.1 or (query in nomor and grades[shards[0]] != 2):
+            print(f"  {query!r}: one {one_scores[-1]:.2f} {[grades[p] for p in one[:10]]}, "
+                  f"shards {shard_scores[-1]:.2f} {[grades[p] for p in shards[:10]]}")
+    assert len(one_scores) >= len(QUERIES) - 2, "the queries should find something in the corpus"
+    one_mean, shard_mean = sum(one_scores) / len(one_scores), sum(shard_scores) / len(shard_scores)
+    print(f"ranking over {len(one_scores)} queries: nDCG@10 one index {one_mean:.3f}, shards {shard_mean:.3f}; "
+          f"a product's number puts it first in both: {numbers_first}/{len(nomor)}")
+    assert shard_mean >= one_mean - 0.03, (one_mean, shard_mean)
+    assert numbers_first == len(nomor)
     assert not problems.items, problems.items
