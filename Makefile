@@ -10,7 +10,7 @@ help:
 	@echo "make build   create .venv, install jdih-build, build the sample site into output/"
 	@echo "make test    lint (ruff), types (mypy), then the whole test suite (unit, hostile, browser)"
 	@echo "make check   validate content/, approvals/ and the settings; write nothing"
-	@echo "make bench   build a large generated catalogue and report time and memory"
+	@echo "make bench   build a realistic generated catalogue (PDFs, scans) against Hugo + Pagefind: time and memory"
 	@echo "make fuzz    the long property-based fuzzing profile (10,000 random sites and mutations, 10,000 damaged caches)"
 	@echo "make audit   pip-audit of the installed dependencies (needs an advisory service)"
 	@echo "make serve   live preview on http://127.0.0.1:8000/"
