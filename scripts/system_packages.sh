@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages `make test` needs: chromium (browser tests), openssh-client (ssh-keygen
 # cross-checks), nodejs/npm (axe-core), git (approved revisions), tesseract-ocr with its Indonesian
-# data (OCR of scanned PDFs), fonts, Java (the W3C Nu HTML checker). Installs what is missing where it can (root with
+# data (OCR of scanned PDFs), fonts, Java (the W3C Nu HTML checker), GNU time (the benchmarks run at a tiny size). Installs what is missing where it can (root with
 # apt-get); otherwise stops with the one command to run.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v git >/dev/null 2>&1 || need+=(git)   # an edited product's approved revision is read from git history
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)   # OCR of scanned PDFs (publish/ocr.py)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the W3C Nu HTML checker (tests/browser/test_html_validity.py)
+command -v /usr/bin/time >/dev/null 2>&1 || need+=(time)   # GNU time: the benchmarks' peak memory (benchmarks/bench_build.py, tests/bench/)
 [ -e /usr/share/tesseract-ocr/5/tessdata/ind.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/ind.traineddata ] \
   || need+=(tesseract-ocr-ind)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
