@@ -135,7 +135,7 @@ def _serve(preview: Preview, drafts: bool) -> int:
         say([_("serving {preview_url} (Ctrl-C stops)").format(preview_url=preview.url)], sys.stdout)
         preview.serve_forever()
     except KeyboardInterrupt:
-        say(["stopping"], sys.stdout)
+        say([_("stopping")], sys.stdout)
     return clock.EXIT_OK
 
 
