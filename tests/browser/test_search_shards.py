@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO, _QuietHandler, _watch
-from test_public_site import result_paths, wait_for_results
+from conftest import REPO, _QuietHandler
+from test_search_ranking import answer
 
 from jdih_build.pipeline import build
 
@@ -35,18 +35,7 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory, requirements: None):
 
 
 def results(browser, base: str, query: str, problems) -> set[str]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    _watch(page, base, problems)
-    page.goto(f"cari/?q={query}")
-    try:
-        wait_for_results(page)
-        found = set(result_paths(page, base))
-    except Exception:  # noqa: BLE001 - "no result" is an answer too
-        found = set()
-    context.close()
-    return found
+    return set(answer(browser, base, query, problems)[1])
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -12,6 +12,7 @@ connection, a crash) is not stored, and the next run sends it again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,6 @@ def dask_runner(address: str) -> Runner:
 
 
 def _run_on(client: Any, tasks: list[PageTask], keep: Keep, deadline: float | None) -> None:
-    import time
-
     from distributed import as_completed
 
     threads = sum(client.nthreads().values()) or 1
