@@ -8,11 +8,12 @@ never a failed build: the PDF is still published, without page count or search t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,78 @@ class PdfLimits:
     text_chars: int = 200_000              # text kept for search
 
 
+class _Layer:
+    """A PdfInfo field that may be read from the cache on first use (PdfInfo.stored): a catalogue of
+    10,000 PDFs holds 200 MB of text, and a build that renders one page and indexes one search shard
+    needs a few of them. A dataclass field whose default is a descriptor keeps `PdfInfo(pages, text)`
+    and `dataclasses.replace` as they were."""
+
+    def __init__(self, empty: Any) -> None:
+        self.empty = empty
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, info: Any, owner: type | None = None) -> Any:
+        if info is None:
+            return self.empty   # the field's default
+        value = info.__dict__.get(self.slot)
+        if value is None:
+            info._load()
+            value = info.__dict__[self.slot]
+        return value
+
+    def __set__(self, info: Any, value: Any) -> None:
+        info.__dict__[self.slot] = value
+
+
+class TextSource(Protocol):
+    """Where a stored PdfInfo's text layer comes from: its pages' text (pdf_stage.StoredLayer)."""
+
+    def chunks(self) -> tuple[str, ...]: ...
+
+
 @dataclass(frozen=True)
 class PdfInfo:
     pages: int | None
-    text: str
+    text: str = _Layer("")    # type: ignore[assignment]
     error: str | None = None   # why the PDF could not be (fully) read; the build reports it as a warning
     unread: int = 0            # scanned pages whose text was not recognised (yet): reported
-    chunks: tuple[str, ...] = ()   # the text layer, page by page (the pages read)
+    chunks: tuple[str, ...] = _Layer(())   # type: ignore[assignment]  # the text layer, page by page (the pages read)
     scans: tuple[int, ...] = ()    # pages (0-based) without text that draw an image: what OCR can read
     ocr: str = ""              # which recognised pages `text` holds, and by which engine (ocr_stage.py)
+
+    @classmethod
+    def stored(cls, pages: int | None, scans: tuple[int, ...], digest: str, source: TextSource) -> PdfInfo:
+        """A text layer read earlier: its text and chunks are read from `source` when first asked for;
+        `digest` (the sha256 of the text) stands for them in cache keys until then."""
+        info = cls(pages, "", unread=len(scans), scans=scans)
+        info.__dict__.update(_text=None, _chunks=None, _source=source, _digest=digest)
+        return info
+
+    @property
+    def digest(self) -> str:
+        """The sha256 of `text`, without reading a stored text layer."""
+        found = self.__dict__.get("_digest")
+        if found is None:
+            found = text_digest(self.text)
+            self.__dict__["_digest"] = found
+        return found
+
+    def _load(self) -> None:
+        chunks = self.__dict__.pop("_source").chunks()
+        self.__dict__.update(_chunks=chunks, _text=joined(chunks, PdfLimits().text_chars))
+
+    def __getstate__(self) -> dict[str, Any]:   # a worker's result travels loaded, without its source
+        return {"_text": self.text, "_chunks": self.chunks,
+                **{k: v for k, v in self.__dict__.items() if k not in ("_source", "_text", "_chunks")}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_pdf(path: Path, limits: PdfLimits) -> PdfInfo:

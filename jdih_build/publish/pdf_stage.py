@@ -9,17 +9,19 @@ within the build's OCR budget (ocr_stage.py). The warnings say why pages stay un
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jdih_build.cache.entries import FileStore
 from jdih_build.cache.placing import SiteFile, write_and_keep
 from jdih_build.cache.store import BuildCache, key_of
 from jdih_build.i18n import _
 from jdih_build.model import SiteConfig
 from jdih_build.publish.ocr import engine
 from jdih_build.publish.ocr_stage import OcrSummary, with_ocr
-from jdih_build.publish.pdf_info import PdfInfo, PdfLimits, joined
+from jdih_build.publish.pdf_info import PdfInfo, PdfLimits, joined, text_digest
 from jdih_build.publish.pdf_workers import read_pdfs
 from jdih_build.publish.render import Output
 
@@ -46,13 +48,52 @@ class PdfStage:
     ocr_pages: int = 0                                            # scanned pages recognised by this build
 
 
-def stored_pdf_info(value: object) -> PdfInfo | None:
-    if not (isinstance(value, list) and len(value) == 3 and (value[0] is None or isinstance(value[0], int))
-            and isinstance(value[1], list) and all(isinstance(c, str) for c in value[1])
-            and isinstance(value[2], list) and all(isinstance(n, int) for n in value[2])):
+@dataclass(frozen=True)
+class StoredLayer:
+    """A PDF's text layer kept in the cache (one file per PDF, read only when a page or a search shard
+    needs it). Its text must hash to the digest the table holds; a file gone or damaged since is read
+    again from the verified copy of the PDF (`copy`, in staging), so the build's text is the same."""
+
+    store: FileStore
+    key: str
+    digest: str
+    copy: Path
+    sha: str
+    read_again: PdfReading
+
+    def chunks(self) -> tuple[str, ...]:
+        chunks = _decoded(self.store.read(self.key))
+        if chunks is not None and text_digest(joined(chunks, PdfLimits().text_chars)) == self.digest:
+            return chunks
+        info = self.read_again({self.copy: self.sha}).get(self.copy)
+        return info.chunks if info is not None and info.error is None else ()
+
+
+def _decoded(data: bytes | None) -> tuple[str, ...] | None:
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
         return None
-    chunks, scans = tuple(value[1]), tuple(value[2])
-    return PdfInfo(value[0], joined(chunks, PdfLimits().text_chars), unread=len(scans), chunks=chunks, scans=scans)
+    return tuple(value) if isinstance(value, list) and all(isinstance(c, str) for c in value) else None
+
+
+def stored_pdf_info(cache: BuildCache, sha: str, copy: Path, read_again: PdfReading) -> PdfInfo | None:
+    """What an earlier build read of the PDF `sha` (whose verified copy is `copy`), or None. The table
+    holds [pages, scanned pages, sha256 of the text]; the text stays in its file until it is asked for."""
+    value, texts, key = cache.table("pdf").get(key_of("pdf", sha)), cache.files("pdftext"), key_of("pdftext", sha)
+    if not (isinstance(value, list) and len(value) == 3 and (value[0] is None or isinstance(value[0], int))
+            and isinstance(value[1], list) and all(isinstance(n, int) for n in value[1])
+            and isinstance(value[2], str) and len(value[2]) == 64) or not texts.holds(key):
+        return None
+    texts.use(key)
+    return PdfInfo.stored(value[0], tuple(value[1]), value[2], StoredLayer(texts, key, value[2], copy, sha, read_again))
+
+
+def keep_pdf_info(cache: BuildCache, sha: str, info: PdfInfo) -> None:
+    """Keep what was read of a PDF for the next builds (not a failed reading: it is tried again)."""
+    if info.error is None:
+        cache.files("pdftext").write(key_of("pdftext", sha), json.dumps(list(info.chunks), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        cache.table("pdf").put(key_of("pdf", sha), [info.pages, list(info.scans), info.digest])
 
 
 def read_attachments(outputs: list[Output], staging: Path, cache: BuildCache, present: Mapping[str, str],
@@ -63,22 +104,19 @@ def read_attachments(outputs: list[Output], staging: Path, cache: BuildCache, pr
     for sha, record in records:
         cache.record_blob(sha, record)
     stage.files = files
-    table = cache.table("pdf")
     todo: dict[Path, str] = {}
     for path, sha in files:
         if not path.lower().endswith(".pdf") or sha in stage.infos:
             continue
-        stored = stored_pdf_info(table.get(key_of("pdf", sha)))
+        stored = stored_pdf_info(cache, sha, staging / path, read_pdf_files)
         if stored is not None:
             stage.infos[sha] = stored
         elif staging / path not in todo:
             todo[staging / path] = sha
     if todo:
         for copy, info in read_pdf_files(todo).items():
-            sha = todo[copy]
-            stage.infos[sha] = info
-            if info.error is None:
-                table.put(key_of("pdf", sha), [info.pages, list(info.chunks), list(info.scans)])
+            stage.infos[todo[copy]] = info
+            keep_pdf_info(cache, todo[copy], info)
     for _path, sha in files:   # an attachment that is not a PDF: no pages, no text
         stage.infos.setdefault(sha, PdfInfo(None, ""))
     _recognise(stage, staging, cache, config, workers)

@@ -122,7 +122,7 @@ def build_search_index(
         """What a shard is made of; None (no reuse) without the pages' hashes."""
         if only is None or page_sha is None or any(str(p) not in page_sha for p in only):
             return None
-        return key_of("shard", SHARD_FORMAT, LANGUAGE, name, tuple((str(p), page_sha[str(p)], repr(by_page.get(p)))
+        return key_of("shard", SHARD_FORMAT, LANGUAGE, name, tuple((str(p), page_sha[str(p)], tuple(r.fingerprint() for r in by_page.get(p, ())))
                                                    for p in sorted(only)))
 
     keys = [own_key(name, only) for name, only in groups]

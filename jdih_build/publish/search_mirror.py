@@ -3,11 +3,12 @@ extra text of its records (a product's PDF text) merged in, and the words each p
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -37,6 +38,18 @@ class SearchRecord:
     title: str
     content: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    later: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+    """Gives the content when a shard holding the page is indexed (a PDF text kept in the cache), in place of ``content``."""
+    digest: str = ""
+    """With ``later``: what its content is made of, standing for it in the shard's cache key."""
+
+    def text(self) -> str:
+        return self.later() if self.later is not None else self.content
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What the record adds to its page's search entry, with a digest standing for the text."""
+        made_of = self.digest if self.later is not None else hashlib.sha256(self.content.encode("utf-8", "surrogatepass")).hexdigest()
+        return (self.url, self.title, made_of, sorted((k, tuple(v)) for k, v in self.filters.items()))
 
 
 # --------------------------------------------------------------------------- #
@@ -142,7 +155,7 @@ def _merge_records(page: str, records: list[SearchRecord]) -> str:
     declared = _declared_filters(page)
     parts = []
     for record in records:
-        parts.append(f'<h2 id="{DOCUMENT_ANCHOR}">Isi dokumen</h2>\n<p>{_clean(record.content)}</p>\n')
+        parts.append(f'<h2 id="{DOCUMENT_ANCHOR}">Isi dokumen</h2>\n<p>{_clean(record.text())}</p>\n')
         for name in sorted(record.filters):
             if name in declared:
                 continue

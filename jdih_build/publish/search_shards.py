@@ -3,9 +3,12 @@ catalogue changes, and the text of each product's PDFs."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
+from jdih_build.cache.entries import key_of
 from jdih_build.publish.catalogue import Catalogue, Entry
+from jdih_build.publish.pdf_info import PdfInfo, text_digest
 from jdih_build.publish.search_mirror import SearchRecord
 
 SHARD_PRODUCTS = 500    # products per search shard: one changed product re-indexes ~500 pages (about 1 s)
@@ -53,10 +56,20 @@ def search_shards(catalogue: Catalogue, size: int = SHARD_PRODUCTS) -> list[tupl
 
 def search_records(catalogue: Catalogue) -> list[SearchRecord]:
     """The text inside each published product's PDFs, merged into its page's search entry (under an
-    "Isi dokumen" heading, so that a hit there can be told from a hit on the page)."""
+    "Isi dokumen" heading, so that a hit there can be told from a hit on the page). The text is read
+    only for the shards indexed again; the digests of the PDFs' texts stand for it in their keys."""
     records = []
     for entry in catalogue.entries:
-        text = " ".join(f.info.text for f in entry.files if f.info.text)
-        if text:
-            records.append(SearchRecord(url=entry.url, title=entry.product.judul, content=text))
+        infos = [f.info for f in entry.files if f.info.digest != EMPTY_TEXT]
+        if infos:
+            records.append(SearchRecord(url=entry.url, title=entry.product.judul, content="",
+                                        later=functools.partial(_joined_text, infos),
+                                        digest=key_of("pdf-texts", tuple(info.digest for info in infos))))
     return records
+
+
+EMPTY_TEXT = text_digest("")
+
+
+def _joined_text(infos: list[PdfInfo]) -> str:
+    return " ".join(info.text for info in infos)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from jdih_build.cache.store import BuildCache, key_of
+from jdih_build.cache.store import BuildCache
 from jdih_build.gate.revisions import RevisionFiles, RevisionFinder
 from jdih_build.gate.rules import evaluate
 from jdih_build.load.git_history import GitHistory
@@ -47,8 +47,11 @@ def published_pdfs(site: Site, now: datetime, cache: BuildCache, workers: int | 
     found = PublishedPdfs()
     with RevisionFiles() as revision_files, tempfile.TemporaryDirectory(prefix="jdih-ocr-") as tmp:
         gate = RevisionFinder(site, GitHistory(site.root), revision_files, now).restore(evaluate(site, now))
-        table = cache.table("pdf")
         to_read: dict[Path, str] = {}
+
+        def reader(digests: dict[Path, str]) -> dict[Path, PdfInfo]:
+            return read_pdfs(list(digests), PdfLimits(), workers)
+
         for verdict in gate.verdicts:
             if not verdict.published:
                 continue
@@ -61,12 +64,12 @@ def published_pdfs(site: Site, now: datetime, cache: BuildCache, workers: int | 
                 found.copies[sha] = copy
                 found.names[sha] = str(attachment.path.relative_to(site.root)) if attachment.path.is_relative_to(site.root) \
                     else f"{verdict.product.id}/{attachment.name}"
-                stored = stored_pdf_info(table.get(key_of("pdf", sha)))
+                stored = stored_pdf_info(cache, sha, copy, reader)
                 if stored is not None:
                     found.infos[sha] = stored
                 else:
                     to_read[copy] = sha
-        for copy, info in read_pdfs(list(to_read), PdfLimits(), workers).items():
+        for copy, info in reader(to_read).items():
             sha = to_read[copy]
             found.infos[sha] = info
             if info.error is not None:
