@@ -50,6 +50,7 @@ __all__ = ["SearchRecord", "SearchIndexError", "build_search_index", "BUNDLE_DIR
 
 SHARD_FORMAT = 2   # 1 held a page of the whole catalogue's words in every shard: never reused
 SHARDS_FILE = "jdih-shards.json"   # the other shards' bundles, relative to pagefind/
+PAGES_FILE = "jdih-halaman.json"   # the pages of each bundle (the primary first), by Pagefind's page id
 LANGUAGE = "id"
 
 # Files of Pagefind's ready-made UIs. The search page uses its own UI on top of
@@ -164,6 +165,7 @@ def build_search_index(
             if (bundle.exists() or bundle.is_symlink()) and not present:
                 _remove(bundle)
             files: list[tuple[str, str]] = []
+            pages: list[list[str]] = []   # each bundle's pages by Pagefind's id: the search page ranks by shard
             for number, (name, _only) in enumerate(groups):
                 target = bundle / name if name and number else bundle
                 entry = stored[number]
@@ -171,6 +173,7 @@ def build_search_index(
                 if entry is not None and place_all(cache, [(prefix + path, sha) for path, sha in entry["files"]],
                                                    site_dir, present=present):
                     table.get(keys[number] or "")
+                    mine_relative = entry["files"]
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in entry["files"]]
                 else:
                     out = outs[number] if number in outs else index_again(number, lambda n: mirror([n]), index)
@@ -179,12 +182,17 @@ def build_search_index(
                         table.put(keys[number] or "", {"files": [list(f) for f in mine_relative]})
                     mine = [(f"{BUNDLE_DIR}/{name + '/' if number else ''}{path}", sha) for path, sha in mine_relative]
                 files += mine
-            # Always written (an empty list for one index), so the search page never asks for a missing file.
+                pages.append(sorted(path[len("fragment/"):-len(".pf_fragment")] for path, _sha in mine_relative
+                                    if path.startswith("fragment/") and path.endswith(".pf_fragment")))
+            # Always written (empty lists for one index), so the search page never asks for a missing file.
             listing = (json.dumps([f"{name}/" for name, _ in groups[1:]]) + "\n").encode()
+            by_shard = (json.dumps(pages if len(groups) > 1 else [], separators=(",", ":")) + "\n").encode()
             bundle.mkdir(exist_ok=True)
-            if not clear_for(bundle / SHARDS_FILE, f"{BUNDLE_DIR}/{SHARDS_FILE}", hashlib.sha256(listing).hexdigest(), present):
-                (bundle / SHARDS_FILE).write_bytes(listing)
-            files.append((f"{BUNDLE_DIR}/{SHARDS_FILE}", hashlib.sha256(listing).hexdigest()))
+            for file_name, data in ((SHARDS_FILE, listing), (PAGES_FILE, by_shard)):
+                sha = hashlib.sha256(data).hexdigest()
+                if not clear_for(bundle / file_name, f"{BUNDLE_DIR}/{file_name}", sha, present):
+                    (bundle / file_name).write_bytes(data)
+                files.append((f"{BUNDLE_DIR}/{file_name}", sha))
         except OSError as exc:
             _remove(bundle, ignore_errors=True)
             raise SearchIndexError(_("search index: cannot write {bundle}: {exc}").format(bundle=bundle, exc=exc)) from exc

