@@ -146,12 +146,15 @@ def render_pages(renderer: Renderer, jobs: Sequence[PageJob], keys: Sequence[str
     stored_of = [stored_files(known.get(key)) for key in keys]
     make_folders(staging, (path for stored in stored_of for path, _ in stored or []), present)
 
-    # What the cache holds is placed here first: forking workers (and sending back the files of
-    # 13,000 pages) for the few pages one change re-renders costs more than rendering them.
-    placed: dict[int, list[SiteFile]] = {}
-    for number, stored in enumerate(stored_of):
-        if stored is not None and place_all(cache, stored, staging, folders_made=True, present=present):
-            placed[number] = stored
+    # What the cache holds is placed first, shared among the workers (linking and hashing 10,000 pages
+    # is the work; only whether each was placed comes back); then the rest is rendered.
+    candidates = [number for number, stored in enumerate(stored_of) if stored is not None]
+
+    def place(number: int) -> bool:
+        return place_all(cache, stored_of[number] or [], staging, folders_made=True, present=present)
+
+    placed = {number: stored_of[number] or [] for number, ok in zip(candidates, fork_map(place, candidates, workers, min_items=512),
+                                                                    strict=True) if ok}
     todo = [number for number in range(len(jobs)) if number not in placed]
 
     def one(number: int) -> tuple[list[SiteFile], list[BlobRecord]]:
