@@ -37,27 +37,45 @@ class WorkerError(Exception):
     """A child failed; the message carries its exception."""
 
 
+BATCH = 256   # results pickled and sent at a time: the parent never holds one child's whole answer as bytes
+
+
 def _child(conn: Any, fn: Callable[[Any], Any], items: Sequence[Any], start: int, stop: int) -> None:
+    """Compute every result first (a child that waits on its pipe would stall), then send them in
+    batches: ("more", results) ... and ("ok", the last results), or ("error", the exception)."""
     try:
-        result: tuple[str, Any] = ("ok", [fn(item) for item in items[start:stop]])
+        results = [fn(item) for item in items[start:stop]]
+        for first in range(0, len(results), BATCH):
+            kind = "ok" if first + BATCH >= len(results) else "more"
+            conn.send_bytes(pickle.dumps((kind, results[first:first + BATCH]), protocol=pickle.HIGHEST_PROTOCOL))
+        if not results:
+            conn.send_bytes(pickle.dumps(("ok", []), protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
-        result = ("error", exc)
-    try:
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001 - an unpicklable exception still reports its text
-        data = pickle.dumps(("error", WorkerError(f"{type(exc).__name__}: {exc}")))
-    conn.send_bytes(data)
+        try:
+            data = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as unpicklable:  # noqa: BLE001 - an unpicklable exception still reports its text
+            data = pickle.dumps(("error", WorkerError(f"{type(exc).__name__}: {exc or unpicklable}")))
+        conn.send_bytes(data)
     conn.close()
 
 
 def _collect(process: Any, conn: Any) -> tuple[str, Any]:
-    """What a child sent back: ("ok", its results) or ("error", the exception to raise)."""
+    """What a child sent back: ("ok", its results) or ("error", the exception to raise). Each batch is
+    unpickled as it arrives, so the parent's peak is the results, not the results and their bytes."""
+    gathered: list[Any] = []
     try:
-        status, value = pickle.loads(conn.recv_bytes())
+        while True:
+            status, value = pickle.loads(conn.recv_bytes())
+            if status != "more":
+                break
+            gathered.extend(value)
     except EOFError:
         status, value = "error", WorkerError(f"a worker process died (exit code {process.exitcode})")
     conn.close()
     process.join()
+    if status == "ok":
+        gathered.extend(value)
+        return status, gathered
     return status, value
 
 

@@ -70,6 +70,15 @@ assert fork_map(lambda x: x * x, items, 2) == [x * x for x in items]
 pids = set(fork_map(lambda x: os.getpid(), items, 2))
 assert len(pids) == 2 and os.getpid() not in pids, pids
 
+import multiprocessing.connection as connection   # the answer comes in batches: never a child's whole as bytes
+sizes = []
+received = connection.Connection.recv_bytes
+connection.Connection.recv_bytes = lambda self, *a: (lambda data: (sizes.append(len(data)), data)[1])(received(self, *a))
+big = fork_map(lambda x: bytes([x % 256]) * 10_000, items, 2)
+connection.Connection.recv_bytes = received
+assert big == [bytes([x % 256]) * 10_000 for x in items]
+assert len(sizes) >= 4 and max(sizes) < 300 * 10_000, sizes
+
 def boom(x):
     if x == 700:
         raise ValueError("tujuh ratus")
