@@ -53,8 +53,8 @@ def _child(conn: Any, fn: Callable[[Any], Any], items: Sequence[Any], start: int
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
         try:
             data = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as unpicklable:  # noqa: BLE001 - an unpicklable exception still reports its text
-            data = pickle.dumps(("error", WorkerError(f"{type(exc).__name__}: {exc or unpicklable}")))
+        except Exception:  # noqa: BLE001 - an unpicklable exception still reports its text
+            data = pickle.dumps(("error", WorkerError(f"{type(exc).__name__}: {exc}")))
         conn.send_bytes(data)
     conn.close()
 

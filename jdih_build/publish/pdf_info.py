@@ -50,9 +50,9 @@ class _Layer:
 
 
 class TextSource(Protocol):
-    """Where a stored PdfInfo's text layer comes from: its pages' text (pdf_stage.StoredLayer)."""
+    """Where a stored PdfInfo's text layer comes from (pdf_stage.StoredLayer)."""
 
-    def chunks(self) -> tuple[str, ...]: ...
+    def layer(self) -> tuple[tuple[str, ...], str]: ...   # the pages' text, and them joined
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ class PdfInfo:
         return found
 
     def _load(self) -> None:
-        chunks = self.__dict__.pop("_source").chunks()
-        self.__dict__.update(_chunks=chunks, _text=joined(chunks, PdfLimits().text_chars))
+        chunks, text = self.__dict__.pop("_source").layer()
+        self.__dict__.update(_chunks=chunks, _text=text)
 
     def __getstate__(self) -> dict[str, Any]:   # a worker's result travels loaded, without its source
         return {"_text": self.text, "_chunks": self.chunks,

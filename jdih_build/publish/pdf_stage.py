@@ -61,12 +61,14 @@ class StoredLayer:
     sha: str
     read_again: PdfReading
 
-    def chunks(self) -> tuple[str, ...]:
+    def layer(self) -> tuple[tuple[str, ...], str]:
         chunks = _decoded(self.store.read(self.key))
-        if chunks is not None and text_digest(joined(chunks, PdfLimits().text_chars)) == self.digest:
-            return chunks
+        if chunks is not None:
+            text = joined(chunks, PdfLimits().text_chars)
+            if text_digest(text) == self.digest:
+                return chunks, text
         info = self.read_again({self.copy: self.sha}).get(self.copy)
-        return info.chunks if info is not None and info.error is None else ()
+        return (info.chunks, info.text) if info is not None and info.error is None else ((), "")
 
 
 def _decoded(data: bytes | None) -> tuple[str, ...] | None:

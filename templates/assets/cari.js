@@ -35,6 +35,7 @@
   var shardNames = [];   // the shards' names when the catalogue is indexed in shards
   var shardSizes = {};   // pages in each shard
   var shardOfPage = {};  // a page's id (Pagefind's) -> its shard
+  var shardPages = Promise.resolve();   // settles once shardOfPage is filled
   var shown = 0;
 
   // ------------------------------------------------------------------ state
@@ -286,7 +287,8 @@
       return shardNames.filter(function (name) { return pages[name] > 0; });
     }
     return pagesPerShard('"' + word + '"').then(function (exact) {
-      if (holding(exact).length) return { shards: holding(exact), pages: exact };
+      var shards = holding(exact);
+      if (shards.length) return { shards: shards, pages: exact };
       return pagesPerShard(word).then(function (widened) { return { shards: holding(widened), pages: widened }; });
     });
   }
@@ -327,7 +329,8 @@
       var own = sum(scope.words.map(function (pages) { return idf(shardSizes[name] || 0, pages[name] || 0); }));
       scale[name] = own > 0 ? whole / own : 1;
     });
-    return pagefind.search(query, { filters: scope.filters }).then(function (search) {
+    return Promise.all([pagefind.search(query, { filters: scope.filters }), shardPages]).then(function (done) {
+      var search = done[0];
       var ranked = ((search && search.results) || []).map(function (result) {
         return { result: result, score: result.score * (scale[shardOfPage[result.id]] || 1) };
       });
@@ -478,13 +481,16 @@
         options.mergeFilter = {};
         options.mergeFilter[SHARD_FILTER] = PRIMARY_SHARD;
       }
-      var pages = shards.length ? fetch(new URL(PAGES_FILE, pagefindUrl).href).then(function (response) {
-        return response.ok ? response.json() : [];
-      }, function () { return []; }) : Promise.resolve([]);
-      return Promise.all([pages, pagefind.options(options)]).then(function (loaded) {
-        (Array.isArray(loaded[0]) ? loaded[0] : []).forEach(function (ids, number) {
-          if (Array.isArray(ids) && number < shardNames.length) ids.forEach(function (id) { shardOfPage[id] = shardNames[number]; });
-        });
+      if (shards.length) {   // not waited for here: only a search in shards needs it
+        shardPages = fetch(new URL(PAGES_FILE, pagefindUrl).href).then(function (response) {
+          return response.ok ? response.json() : [];
+        }).then(function (listed) {
+          (Array.isArray(listed) ? listed : []).forEach(function (ids, number) {
+            if (Array.isArray(ids) && number < shardNames.length) ids.forEach(function (id) { shardOfPage[id] = shardNames[number]; });
+          });
+        }, function () { /* unlisted pages keep Pagefind's own score */ });
+      }
+      return pagefind.options(options).then(function () {
         return Promise.all(shards.map(function (path) {
           var mark = {};
           mark[SHARD_FILTER] = path;

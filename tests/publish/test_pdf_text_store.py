@@ -46,13 +46,13 @@ def test_one_change_reads_only_the_texts_it_needs(tmp_path: Path, monkeypatch: p
     # A shard per product (four of 2024 split by a hash): one change re-indexes one small shard.
     assert build(kit.root, out, NOW, cache_dir=cache, search_shard_size=1).ok
     read: list[str] = []
-    original = pdf_stage.StoredLayer.chunks
+    original = pdf_stage.StoredLayer.layer
 
-    def counted(self: pdf_stage.StoredLayer) -> tuple[str, ...]:
+    def counted(self: pdf_stage.StoredLayer) -> tuple[tuple[str, ...], str]:
         read.append(self.sha)
         return original(self)
 
-    monkeypatch.setattr(pdf_stage.StoredLayer, "chunks", counted)
+    monkeypatch.setattr(pdf_stage.StoredLayer, "layer", counted)
     md = kit.products["kpt-2-2024"]
     md.write_text(md.read_text(encoding="utf-8").replace("judul: Keputusan Uji", "judul: Keputusan Uji Baru", 1), encoding="utf-8")
     kit.sign_all("kpt-2-2024")
